@@ -1,0 +1,240 @@
+# Makefile: the one build description of the socket lab (non-recursive).
+#
+# Everything built goes under build/. Two variants share the same rules:
+#   build/rel/  plain -O1 -g builds, used by `make grade`
+#   build/san/  -fsanitize=address,undefined builds, used by `make test`
+# Student code is compiled per implementation tree ("impl"): labs/ (the
+# starters a student fills in), solutions/ (the references) or any
+# SUBMISSION folder laid out like labs/, each into its own folder under
+# build/<variant>/impl/ so that grading never writes into the tree graded.
+#
+# The grader (tests/grader/) builds one lab at a time by asking this same
+# Makefile for the target `lab-build LAB_DIR=NN-topic`: a lab that does not
+# compile then scores zero while the others are still built and graded.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# ---- user-facing parameters -------------------------------------------------
+LAB        ?=
+IMPL       ?= labs
+SUBMISSION ?=
+RESULTS    ?=
+SAN        ?=
+V          ?=
+
+ifeq ($(V),1)
+  Q :=
+else
+  Q := @
+endif
+
+# ---- dependencies -----------------------------------------------------------
+# Debian packages this project needs; `deps` installs them on first use.
+DEB_PACKAGES := build-essential pkg-config libcriterion-dev libcjson-dev \
+                strace graphviz socat
+PKG_MODULES  := criterion libcjson
+DEPS_STAMP   := build/.deps-ok
+
+# ---- toolchain ----------------------------------------------------------------
+VARIANT  := $(if $(SAN),san,rel)
+OUT      := build/$(VARIANT)
+CC       ?= cc
+CSTD     := -std=gnu11
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers
+CFLAGS_rel := -O1 -g
+CFLAGS_san := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+BASE_CFLAGS = $(CSTD) $(WARN) $(CFLAGS_$(VARIANT)) -D_GNU_SOURCE -MMD -MP
+LDFLAGS_san := -fsanitize=address,undefined
+# pkg-config runs when a recipe needs it, after `deps` installed the packages.
+CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
+CRIT_LIBS   = $(shell pkg-config --libs criterion)
+JSON_CFLAGS = $(shell pkg-config --cflags libcjson)
+JSON_LIBS   = $(shell pkg-config --libs libcjson)
+
+# ---- what exists --------------------------------------------------------------
+# A lab exists when its graded suite exists: $(TESTS_DIR)/NN-topic.c. The
+# project's own tests point TESTS_DIR at a fixture suite to test the grader.
+TESTS_DIR ?= tests/labs
+ALL_LABS := $(sort $(basename $(notdir $(wildcard $(TESTS_DIR)/[0-9][0-9]-*.c))))
+
+# ---- common/ and the test harness ----------------------------------------------
+COMMON_SRC  := $(wildcard common/*.c)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(OUT)/%.o)
+COMMON_LIB  := $(OUT)/common/libcommon.a
+# check_report.o holds only a Criterion report hook that nothing calls by
+# name, so it is linked as an object: from an archive it would be dropped.
+HARNESS_SRC := $(filter-out tests/harness/check_report.c,$(wildcard tests/harness/*.c))
+CHECK_REPORT_OBJ := $(OUT)/tests/harness/check_report.o
+HARNESS_OBJ := $(HARNESS_SRC:%.c=$(OUT)/%.o)
+HARNESS_LIB := $(OUT)/tests/harness/libharness.a
+
+$(OUT)/common/%.o: common/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -c $< -o $@
+
+$(OUT)/tests/%.o: tests/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CRIT_CFLAGS) $(JSON_CFLAGS) -c $< -o $@
+
+$(COMMON_LIB): $(COMMON_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(HARNESS_LIB): $(HARNESS_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---- the grader ---------------------------------------------------------------
+GRADER_SRC := $(wildcard tests/grader/*.c)
+GRADER_OBJ := $(GRADER_SRC:%.c=$(OUT)/%.o)
+GRADER     := $(OUT)/tests/grader/grade
+
+$(GRADER): $(GRADER_OBJ) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(JSON_LIBS)
+
+# ---- one implementation tree's labs ----------------------------------------------
+# IMPL_DIR is the tree to build, IMPL_KEY the folder under build/ it goes to.
+ifneq ($(SUBMISSION),)
+  IMPL_DIR := $(patsubst %/,%,$(SUBMISSION))
+  IMPL_KEY := sub-$(shell printf '%s' "$(abspath $(SUBMISSION))" | cksum | cut -d' ' -f1)
+else
+  IMPL_DIR ?= $(patsubst %/,%,$(IMPL))
+  IMPL_KEY ?= $(notdir $(IMPL_DIR))
+endif
+IMPL_OUT := $(OUT)/impl/$(IMPL_KEY)
+
+# lab_rules(lab): the objects, programs and check binary of one lab.
+# Files named *_main.c are programs (prog_main.c -> bin/prog); every other
+# .c file is the student's library, linked into each program and into the
+# graded check binary (which calls its functions directly).
+define lab_rules
+$(1)_SRC  := $$(wildcard $$(IMPL_DIR)/$(1)/*.c)
+$(1)_MAIN := $$(filter %_main.c,$$($(1)_SRC))
+$(1)_LIBO := $$(patsubst $$(IMPL_DIR)/$(1)/%.c,$$(IMPL_OUT)/$(1)/obj/%.o,$$(filter-out %_main.c,$$($(1)_SRC)))
+$(1)_PROG := $$(patsubst $$(IMPL_DIR)/$(1)/%_main.c,$$(IMPL_OUT)/$(1)/bin/%,$$($(1)_MAIN))
+$(1)_CHECKS := $$(IMPL_OUT)/$(1)/checks
+
+$$(IMPL_OUT)/$(1)/obj/%.o: $$(IMPL_DIR)/$(1)/%.c | $$(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<")
+	$$(Q)$$(CC) $$(BASE_CFLAGS) -Icommon/contract -Icommon -c $$< -o $$@
+
+$$(IMPL_OUT)/$(1)/bin/%: $$(IMPL_OUT)/$(1)/obj/%_main.o $$($(1)_LIBO) $$(COMMON_LIB)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(LDFLAGS_$$(VARIANT)) -o $$@ $$^
+
+$$($(1)_CHECKS): $$(OUT)/$$(TESTS_DIR)/$(1).o $$($(1)_LIBO) $$(CHECK_REPORT_OBJ) $$(HARNESS_LIB) $$(COMMON_LIB)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(LDFLAGS_$$(VARIANT)) -o $$@ $$^ $$(CRIT_LIBS) $$(JSON_LIBS)
+
+lab-build-$(1): $$($(1)_CHECKS) $$($(1)_PROG)
+.PHONY: lab-build-$(1)
+endef
+$(foreach l,$(ALL_LABS),$(eval $(call lab_rules,$(l))))
+
+# The lab folder named by LAB=NN (or LAB_DIR=NN-topic).
+LAB_DIR ?= $(if $(LAB),$(filter $(LAB)-%,$(ALL_LABS)),)
+
+# ---- user targets -------------------------------------------------------------
+.PHONY: help deps all grade lab-build run-checks test test-unit test-graded \
+        clean distclean
+
+help:
+	@echo "Socket lab: rebuild a client/daemon pair over UNIX sockets, lab by lab."
+	@echo
+	@echo "Students"
+	@echo "  make grade                 grade your work in labs/ (installs deps on first use)"
+	@echo "  make grade LAB=02          grade one lab"
+	@echo "  make run-checks LAB=02     run one lab's Criterion suite directly, full output"
+	@echo
+	@echo "Course staff"
+	@echo "  make grade IMPL=solutions  grade the references (must be full marks)"
+	@echo "  make grade SUBMISSION=DIR  grade a folder laid out like labs/, read-only"
+	@echo "  make grade RESULTS=F       also write Gradescope results.json to F"
+	@echo
+	@echo "Developers"
+	@echo "  make test                  the project's own tests (sanitizers on)"
+	@echo "  make test-unit             only the unit tests of common/ and the harness"
+	@echo "  make all                   build the grader and every lab of IMPL"
+	@echo "  make deps                  install the Debian packages ($(DEB_PACKAGES))"
+	@echo "  make clean                 remove build/"
+	@echo
+	@echo "Options: V=1 shows commands; SAN=1 builds with address/undefined sanitizers."
+	@echo "Labs: $(ALL_LABS)"
+
+# Installs missing packages when run as root, otherwise names them and stops.
+$(DEPS_STAMP):
+	@missing=""; \
+	for p in $(PKG_MODULES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
+	for c in cc strace dot socat; do command -v $$c >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing $(DEB_PACKAGES)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES) >/dev/null \
+	      || { echo "deps: apt-get failed; install these packages: $(DEB_PACKAGES)" >&2; exit 1; }; \
+	  else \
+	    echo "deps: missing packages; as root run: apt-get install $(DEB_PACKAGES)" >&2; exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(@D) && touch $@
+
+deps: $(DEPS_STAMP)
+
+all: $(GRADER) $(foreach l,$(ALL_LABS),lab-build-$(l))
+
+# Used by the grader: builds the lab named by LAB_DIR for IMPL_DIR.
+lab-build: $(if $(LAB_DIR),lab-build-$(LAB_DIR))
+	@$(if $(LAB_DIR),:,echo "lab-build: needs LAB_DIR=NN-topic (one of: $(ALL_LABS))" >&2; exit 2)
+
+GRADE_ARGS = --make "$(MAKE)" --tests "$(TESTS_DIR)" --impl "$(IMPL_DIR)" --key "$(IMPL_KEY)" \
+             --out "$(OUT)" $(if $(SAN),--san) $(if $(LAB),--lab "$(LAB)") \
+             $(if $(RESULTS),--results "$(RESULTS)") $(if $(SUBMISSION),--fresh)
+
+grade: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB)
+	$(Q)$(GRADER) $(GRADE_ARGS)
+
+run-checks: $(if $(LAB_DIR),lab-build-$(LAB_DIR))
+	@$(if $(LAB_DIR),:,echo "run-checks: needs LAB=NN (one of: $(ALL_LABS))" >&2; exit 2)
+	$(Q)LAB_BIN_DIR=$(IMPL_OUT)/$(LAB_DIR)/bin $(IMPL_OUT)/$(LAB_DIR)/checks -j1 $(ARGS)
+
+# ---- the project's own tests ----------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(OUT)/tests/unit/unit_tests
+SELF_SRC := $(wildcard tests/self/*.c)
+SELF_BIN := $(OUT)/tests/self/self_tests
+
+$(UNIT_BIN): $(UNIT_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(CRIT_LIBS) $(JSON_LIBS)
+
+$(SELF_BIN): $(SELF_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(CRIT_LIBS) $(JSON_LIBS)
+
+# `make test` always uses the sanitizer variant, whatever SAN says.
+test:
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-run
+
+test-unit:
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-unit-run
+
+.PHONY: test-run test-unit-run
+test-unit-run: $(UNIT_BIN)
+	$(Q)$(UNIT_BIN) -j1 --short-filename
+
+test-run: $(UNIT_BIN) $(SELF_BIN) $(GRADER)
+	$(Q)tests/run_selftests.sh "$(MAKE)" "$(OUT)"
+
+clean:
+	rm -rf build
+
+distclean: clean
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,260 @@
+/* grade_main.c: the grader's entry point (run by `make grade`).
+ *
+ * For every lab (or those chosen with --lab), in order: list its checks
+ * from tests/labs/NN-topic.c, build it for the tree graded, run each check
+ * in its own process group with a wall-clock limit, print one line per
+ * check and a subtotal, and finally "Score: X/Y". Exit 0 whenever grading
+ * ran, whatever the score; 2 when it could not grade (bad arguments, a
+ * broken build system). With --expect pass|fail (the project's own tests)
+ * it exits 1 when a check did not come out as expected. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../common/mono_time.h"
+#include "../../common/report.h"
+#include "grader.h"
+#include "run_limited.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: grade --impl DIR --key NAME --out BUILD [--lab NN[,NN]] "
+		"[--results FILE]\n"
+		"             [--make CMD] [--tests DIR] [--san] [--limit SECONDS] [--fresh]\n"
+		"             [--expect pass|fail] [--verbose]\n");
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether lab dir "NN-topic" is selected by "01,2,03-x" (NULL: all). */
+static int selected(const char *sel, const char *dir)
+{
+	if (!sel || !*sel)
+		return 1;
+	int num = atoi(dir);
+	char copy[256];
+	snprintf(copy, sizeof copy, "%s", sel);
+	for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", ")) {
+		char *end;
+		long v = strtol(tok, &end, 10);
+		if (end != tok && (*end == '\0' || *end == '-') && v == num)
+			return 1;
+	}
+	return 0;
+}
+
+/* The labs that have a graded suite, sorted. Returns the count or -1. */
+static int find_labs(const char *tests_dir, char ***names)
+{
+	DIR *d = opendir(tests_dir);
+	if (!d)
+		return -1;
+	size_t n = 0, cap = 16;
+	char **list = malloc(cap * sizeof *list);
+	struct dirent *e;
+	while (list && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || len > 60 || strcmp(e->d_name + len - 2, ".c") != 0 ||
+		    e->d_name[0] < '0' || e->d_name[0] > '9' ||
+		    e->d_name[1] < '0' || e->d_name[1] > '9' || e->d_name[2] != '-')
+			continue;
+		if (n == cap) {
+			char **bigger = realloc(list, (cap *= 2) * sizeof *list);
+			if (!bigger)
+				break;
+			list = bigger;
+		}
+		list[n++] = strndup(e->d_name, len - 2);
+	}
+	closedir(d);
+	if (!list)
+		return -1;
+	qsort(list, n, sizeof *list, cmp_names);
+	*names = list;
+	return (int)n;
+}
+
+static int grade_lab(const struct grade_opts *o, struct lab *lab)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", o->impl, lab->dir);
+	for (size_t i = 0; i < lab->n_checks; i++)
+		lab->max_score += lab->checks[i].points;
+	if (!is_dir(path)) {
+		snprintf(lab->problem, sizeof lab->problem,
+			 "lab folder %s/ is missing from %s, so every check of this lab "
+			 "scores zero", lab->dir, o->impl);
+	} else {
+		int rc = lab_build(o, lab);
+		if (rc < 0) {
+			report_errno(errno, "cannot run %s to build %s", o->make, lab->dir);
+			return -1;
+		}
+	}
+	report_lab_header(lab);
+	for (size_t i = 0; i < lab->n_checks; i++) {
+		struct check *c = &lab->checks[i];
+		if (lab->built && check_run(o, lab, c) < 0) {
+			report_errno(errno, "cannot run check %s", c->name);
+			return -1;
+		}
+		lab->score += c->score;
+		report_check(lab, i, c);
+	}
+	report_lab_total(lab);
+	return 0;
+}
+
+/* For the project's own tests: did every check come out as expected? */
+static int expectation_met(const char *expect, const struct lab *labs, size_t n)
+{
+	int ok = 1;
+	for (size_t l = 0; l < n; l++) {
+		for (size_t i = 0; i < labs[l].n_checks; i++) {
+			const struct check *c = &labs[l].checks[i];
+			int want_pass = strcmp(expect, "pass") == 0;
+			if (c->passed != want_pass || (want_pass && c->message[0])) {
+				fprintf(stderr, "expectation: %s/%s should %s but %s\n",
+					labs[l].dir, c->name, want_pass ? "pass" : "fail",
+					c->passed ? "passed" : "failed");
+				ok = 0;
+			}
+			if (!want_pass && !c->message[0] && !labs[l].problem[0]) {
+				fprintf(stderr, "expectation: %s/%s failed with no message\n",
+					labs[l].dir, c->name);
+				ok = 0;
+			}
+		}
+	}
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	report_init(argv[0]);
+	struct grade_opts o = {.make = "make", .tests_dir = "tests/labs", .grace = 5.0};
+	static const struct option longs[] = {
+		{"impl", required_argument, 0, 'i'},  {"key", required_argument, 0, 'k'},
+		{"out", required_argument, 0, 'o'},   {"lab", required_argument, 0, 'l'},
+		{"results", required_argument, 0, 'r'}, {"make", required_argument, 0, 'm'},
+		{"tests", required_argument, 0, 't'}, {"expect", required_argument, 0, 'e'},
+		{"limit", required_argument, 0, 'L'}, {"fresh", no_argument, 0, 'f'}, {"san", no_argument, 0, 's'},         {"verbose", no_argument, 0, 'v'},
+		{0, 0, 0, 0}};
+	int opt, fresh = 0;
+	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		switch (opt) {
+		case 'i': o.impl = optarg; break;
+		case 'k': o.key = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'l': o.labs_sel = optarg; break;
+		case 'r': o.results = optarg; break;
+		case 'm': o.make = optarg; break;
+		case 't': o.tests_dir = optarg; break;
+		case 'e': o.expect = optarg; break;
+		case 'f': fresh = 1; break;
+		case 'L': o.limit = atof(optarg); break;
+		case 's': o.san = 1; break;
+		case 'v': o.verbose = 1; break;
+		default: usage(); return 2;
+		}
+	}
+	if (!o.impl || !o.key || !o.out || optind != argc ||
+	    (o.expect && strcmp(o.expect, "pass") && strcmp(o.expect, "fail"))) {
+		usage();
+		return 2;
+	}
+	if (!is_dir(o.impl))
+		die(2, "%s is not a folder: nothing to grade (IMPL= or SUBMISSION= "
+		       "must name a folder laid out like labs/)", o.impl);
+	char out_abs[PATH_MAX];
+	if (!realpath(o.out, out_abs))
+		die_errno(2, errno, "build folder %s", o.out);
+	o.out = out_abs;
+	if (fresh) {
+		/* A submission folder is built from scratch: its files' times
+		 * say nothing about the objects a previous folder at the same
+		 * path left in build/. */
+		char old[PATH_MAX + 300];
+		snprintf(old, sizeof old, "%s/impl/%s", o.out, o.key);
+		remove_tree(old);
+	}
+
+	/* Orphans of a check (a server whose test died) come back to the
+	 * grader, which kills them before the next check starts. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	signal(SIGPIPE, SIG_IGN);
+
+	char **names;
+	int n_names = find_labs(o.tests_dir, &names);
+	if (n_names < 0)
+		die_errno(2, errno, "cannot list graded suites in %s", o.tests_dir);
+	struct lab *labs = calloc((size_t)n_names + 1, sizeof *labs);
+	size_t n = 0;
+	for (int i = 0; i < n_names; i++) {
+		if (!selected(o.labs_sel, names[i]))
+			continue;
+		struct lab *lab = &labs[n];
+		snprintf(lab->dir, sizeof lab->dir, "%s", names[i]);
+		lab->number = atoi(names[i]);
+		char src[PATH_MAX], err[512];
+		snprintf(src, sizeof src, "%s/%s.c", o.tests_dir, names[i]);
+		int k = check_list_scan(src, &lab->checks, err, sizeof err);
+		if (k <= 0)
+			die(2, "%s", k < 0 ? err : "a graded suite declares no CHECK");
+		lab->n_checks = (size_t)k;
+		n++;
+	}
+	if (n == 0) {
+		report("no lab matches LAB=%s", o.labs_sel ? o.labs_sel : "");
+		fprintf(stderr, "labs:");
+		for (int i = 0; i < n_names; i++)
+			fprintf(stderr, " %.2s", names[i]);
+		fputc('\n', stderr);
+		return 2;
+	}
+
+	printf("Grading %s\n", o.impl);
+	fflush(stdout);
+	double start = mono_seconds();
+	int score = 0, max = 0;
+	for (size_t l = 0; l < n; l++) {
+		if (grade_lab(&o, &labs[l]) < 0)
+			return 2;
+		score += labs[l].score;
+		max += labs[l].max_score;
+	}
+	double elapsed = mono_seconds() - start;
+	if (o.results) {
+		if (results_json_write(o.results, labs, n, elapsed) < 0)
+			die_errno(2, errno, "cannot write %s", o.results);
+		printf("\nResults written to %s\n", o.results);
+	}
+	printf("\nScore: %d/%d\n", score, max);
+	fflush(stdout);
+	int status = o.expect && !expectation_met(o.expect, labs, n) ? 1 : 0;
+	for (size_t l = 0; l < n; l++)
+		free(labs[l].checks);
+	free(labs);
+	for (int i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
+	return status;
+}

@@ -1,0 +1,63 @@
+/* grade_report.c: the grader's text output, one line per check.
+ *
+ * Shape: a header per lab, "PASS  2/2  unit  title" per check with the
+ * failure message indented under a failed one, a subtotal per lab, and the
+ * caller prints the last line "Score: X/Y". */
+#include <stdio.h>
+#include <string.h>
+
+#include "grader.h"
+
+/* "unit", "box" or "trace" from the test name's prefix. */
+static const char *kind_of(const struct check *c)
+{
+	if (strncmp(c->name, "unit_", 5) == 0)
+		return "unit";
+	if (strncmp(c->name, "box_", 4) == 0)
+		return "box";
+	if (strncmp(c->name, "trace_", 6) == 0)
+		return "trace";
+	return "check";
+}
+
+/* Prints text with every line indented, at most max_lines lines. */
+static void print_indented(const char *text, const char *indent, int max_lines)
+{
+	int lines = 0;
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		if (lines == max_lines) {
+			printf("%s[...]\n", indent);
+			return;
+		}
+		printf("%s%.*s\n", indent, len, p);
+		lines++;
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
+void report_lab_header(const struct lab *lab)
+{
+	printf("\nLab %02d  %s\n", lab->number, lab->dir + 3);
+	if (lab->problem[0])
+		print_indented(lab->problem, "  ! ", 24);
+}
+
+void report_check(const struct lab *lab, size_t i, const struct check *c)
+{
+	(void)lab;
+	(void)i;
+	printf("  %s %3d/%-3d %-5s  %s\n", c->passed ? "PASS" : "FAIL", c->score,
+	       c->points, kind_of(c), c->title);
+	if (!c->passed && c->message[0] && !lab->problem[0])
+		print_indented(c->message, "                     ", 16);
+	fflush(stdout);
+}
+
+void report_lab_total(const struct lab *lab)
+{
+	printf("  Lab %02d: %d/%d\n", lab->number, lab->score, lab->max_score);
+	fflush(stdout);
+}

@@ -1,0 +1,41 @@
+/* run_limited.h: run a command in its own process group under a wall-clock
+ * limit, with its output captured to a file up to a cap.
+ *
+ * Everything the grader starts (the build, each check) goes through here:
+ * a child that hangs, floods its output or leaves orphans behind cannot
+ * stop the grader, because the limit is enforced from outside and the whole
+ * group, and then every leftover descendant, is killed and reaped. */
+#ifndef TESTS_GRADER_RUN_LIMITED_H
+#define TESTS_GRADER_RUN_LIMITED_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct run_spec {
+	const char *const *argv;    /* argv[0] is looked up in PATH */
+	const char *const *setenv;  /* "NAME=value" entries added, NULL-ended */
+	const char *out_path;       /* stdout and stderr go here */
+	size_t out_cap;             /* bytes kept; the rest is read and dropped */
+	double wall_limit;          /* seconds; the group is killed after it */
+	const char *cwd;            /* working directory, NULL: unchanged */
+};
+
+struct run_result {
+	pid_t pid;          /* the child, also its process group */
+	int status;         /* wait status of the child */
+	int timed_out;      /* 1 when the grader killed it at the limit */
+	int truncated;      /* 1 when output went past out_cap */
+	double elapsed;     /* seconds */
+};
+
+/* Returns 0 when the command ran (see r), -1 with errno when it could not
+ * be started. */
+int run_limited(const struct run_spec *s, struct run_result *r);
+
+/* "exited with status 1", "killed by SIGSEGV (Segmentation fault)". */
+const char *describe_status(int status, char *buf, size_t cap);
+
+/* Removes a file tree (no error when it does not exist). */
+void remove_tree(const char *path);
+
+#endif

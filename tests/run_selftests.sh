@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# run_selftests.sh: the body of `make test` (called by the Makefile with the
+# make command and the build folder of the sanitizer variant).
+#
+# 1. unit tests of common/ and the harness;
+# 2. every graded suite against solutions/: every check must pass;
+# 3. every graded suite against the untouched starters in labs/: every
+#    check must fail, with a message;
+# 4. the grader's own tests on fixture submissions (tests/self/).
+# The last line counts the steps: "selftest: N passed, M failed".
+set -u
+MAKE_CMD=${1:?make command}
+OUT=${2:?build folder}
+cd "$(dirname "$0")/.." || exit 2
+
+log_dir=$(mktemp -d /tmp/selftest.XXXXXX)
+trap 'rm -rf "$log_dir"' EXIT
+
+step() {
+	local name=$1 log=$log_dir/$2
+	shift 2
+	local start=$SECONDS
+	if "$@" >"$log" 2>&1; then
+		echo ok >"$log.status"
+		printf 'ok    %-44s %3ds\n' "$name" $((SECONDS - start))
+	else
+		echo FAIL >"$log.status"
+		printf 'FAIL  %-44s %3ds\n' "$name" $((SECONDS - start))
+		sed 's/^/      | /' "$log" | tail -n 60
+	fi
+}
+
+# Everything the steps share is built first, so that the steps (which run
+# side by side) never build the same file at the same time.
+if ! "$MAKE_CMD" --no-print-directory -s SAN=1 all IMPL=solutions >"$log_dir/build" 2>&1 ||
+   ! "$MAKE_CMD" --no-print-directory -s SAN=1 all IMPL=labs >>"$log_dir/build" 2>&1 ||
+   ! "$MAKE_CMD" --no-print-directory -s SAN=1 TESTS_DIR=tests/fixtures/grader \
+	"$OUT/tests/fixtures/grader/99-selftest.o" >>"$log_dir/build" 2>&1; then
+	cat "$log_dir/build"
+	echo "selftest: 0 passed, 1 failed"
+	exit 1
+fi
+
+GRADER=$OUT/tests/grader/grade
+grade_expect() {
+	"$GRADER" --make "$MAKE_CMD" --san --out "$OUT" --impl "$1" --key "$1" --expect "$2"
+}
+
+export GRADER MAKE_CMD BUILD_OUT=$OUT SAN_BUILD=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+step "unit tests (common/, harness)" unit "$OUT/tests/unit/unit_tests" -j1 --short-filename &
+step "references score full marks" solutions grade_expect solutions pass &
+wait
+step "starters fail every check" starters grade_expect labs fail &
+step "grader on hostile fixture submissions" self "$OUT/tests/self/self_tests" -j2 --short-filename &
+wait
+
+# Steps run in background subshells; their outcomes come back as files.
+passed=$(cat "$log_dir"/*.status | grep -c '^ok$')
+failed=$(cat "$log_dir"/*.status | grep -vc '^ok$')
+echo "selftest: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

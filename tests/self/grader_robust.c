@@ -1,0 +1,281 @@
+/* grader_robust.c: the grader itself under test.
+ *
+ * Each test writes a small submission for the fixture suite
+ * tests/fixtures/grader/99-selftest.c (correct, looping, crashing, not
+ * compiling, missing, printing fake grader lines, a program that hangs),
+ * grades it with the real grader binary, and checks the scores, the
+ * messages, the time taken, results.json, and that the submission folder
+ * was not written to. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "../harness/check.h"
+
+#define ADDER_MAIN                                                          \
+	"#include <stdio.h>\n#include <stdlib.h>\nint fixture_add(int, int);\n" \
+	"int main(int argc, char **argv)\n{\n\tif (argc != 3)\n\t\treturn 2;\n"   \
+	"\tprintf(\"%d\\n\", fixture_add(atoi(argv[1]), atoi(argv[2])));\n"      \
+	"\treturn 0;\n}\n"
+#define GOOD_ADD "int fixture_add(int a, int b)\n{\n\treturn a + b;\n}\n"
+
+/* The per-check limit the self-tests give the grader, so that a hanging
+ * check costs seconds, not the default ten. */
+#define LIMIT_S "3"
+
+static const char *env_or_fail(const char *name)
+{
+	const char *v = getenv(name);
+	cr_assert(v && *v, "%s is not set: run the self-tests through `make test`", name);
+	return v;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert(f, "cannot create %s: %s", path, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Writes submission <name>/99-selftest/{fixture.c,adder_main.c}; lib NULL
+ * leaves the lab folder out entirely. Returns the submission folder. */
+static const char *make_submission(const char *name, const char *lib, const char *main_src)
+{
+	const char *root = h_path(name);
+	cr_assert_eq(mkdir(root, 0755), 0, "mkdir %s: %s", root, strerror(errno));
+	if (!lib)
+		return root;
+	char dir[256], path[320];
+	snprintf(dir, sizeof dir, "%s/99-selftest", root);
+	cr_assert_eq(mkdir(dir, 0755), 0, "mkdir %s: %s", dir, strerror(errno));
+	snprintf(path, sizeof path, "%s/fixture.c", dir);
+	write_file(path, lib);
+	snprintf(path, sizeof path, "%s/adder_main.c", dir);
+	write_file(path, main_src ? main_src : ADDER_MAIN);
+	return root;
+}
+
+/* A listing of names, sizes and mtimes under dir, to prove it unchanged. */
+static void snapshot(const char *dir, char *buf, size_t cap)
+{
+	char sub[300];
+	snprintf(sub, sizeof sub, "%s/99-selftest", dir);
+	buf[0] = '\0';
+	DIR *d = opendir(sub);
+	if (!d)
+		return;
+	struct dirent *e;
+	size_t used = 0;
+	while ((e = readdir(d))) {
+		char p[600];
+		struct stat st;
+		snprintf(p, sizeof p, "%s/%s", sub, e->d_name);
+		if (e->d_name[0] == '.' || stat(p, &st) != 0)
+			continue;
+		used += (size_t)snprintf(buf + used, cap - used, "%s:%lld:%lld\n", e->d_name,
+					 (long long)st.st_size, (long long)st.st_mtime);
+		if (used >= cap)
+			break;
+	}
+	closedir(d);
+}
+
+struct graded {
+	struct h_result run;
+	cJSON *json;
+	int score;
+	char last_line[128];
+};
+
+static void grade(const char *sub, const char *key, struct graded *g)
+{
+	const char *results = h_path("results.json");
+	char before[2048], after[2048];
+	snapshot(sub, before, sizeof before);
+	char key_arg[128];
+	snprintf(key_arg, sizeof key_arg, "selftest-%s-%d", key, (int)getpid());
+	const char *argv[] = {env_or_fail("GRADER"), "--make", env_or_fail("MAKE_CMD"),
+			      "--impl", sub, "--key", key_arg, "--out", env_or_fail("BUILD_OUT"),
+			      "--tests", "tests/fixtures/grader", "--limit", LIMIT_S,
+			      "--verbose", "--results", results, getenv("SAN_BUILD") ? "--san" : NULL, NULL};
+	cr_assert_eq(h_run(argv, NULL, 0, 120.0, &g->run), 0, "cannot run the grader: %s",
+		     strerror(errno));
+	cr_assert(!g->run.timed_out, "the grader itself hung (killed after 120 s)");
+	cr_assert(WIFEXITED(g->run.status) && WEXITSTATUS(g->run.status) == 0,
+		  "the grader should exit 0 whenever it graded; it %s\nstderr:\n%s",
+		  g->run.what, g->run.err);
+	snapshot(sub, after, sizeof after);
+	cr_assert_str_eq(before, after, "the grader changed the submission folder");
+
+	/* The last line of the text report is the score. */
+	const char *out = g->run.out;
+	size_t n = strlen(out);
+	while (n && out[n - 1] == '\n')
+		n--;
+	const char *start = out + n;
+	while (start > out && start[-1] != '\n')
+		start--;
+	snprintf(g->last_line, sizeof g->last_line, "%.*s", (int)(out + n - start), start);
+
+	char *text = NULL;
+	size_t len;
+	FILE *f = fopen(results, "r");
+	cr_assert(f, "the grader wrote no %s", results);
+	cr_assert_eq(read_all(fileno(f), 1 << 20, &text, &len), 0, "reading results.json");
+	fclose(f);
+	g->json = cJSON_Parse(text);
+	cr_assert(g->json, "results.json is not valid JSON:\n%s", text);
+	free(text);
+	cJSON *score = cJSON_GetObjectItem(g->json, "score");
+	cr_assert(cJSON_IsNumber(score), "results.json has no numeric top-level score");
+	g->score = score->valueint;
+	char expect_line[64];
+	snprintf(expect_line, sizeof expect_line, "Score: %d/7", g->score);
+	cr_assert_str_eq(g->last_line, expect_line,
+			 "the printed score and results.json's score must agree");
+}
+
+/* The results.json entry of check number "99.<i>". */
+static cJSON *entry(struct graded *g, int i)
+{
+	cJSON *tests = cJSON_GetObjectItem(g->json, "tests");
+	cr_assert(cJSON_IsArray(tests) && cJSON_GetArraySize(tests) == 3,
+		  "results.json should list the fixture's 3 checks");
+	cJSON *t = cJSON_GetArrayItem(tests, i - 1);
+	const char *fields[] = {"name", "number", "status", "output", "visibility"};
+	for (size_t k = 0; k < 5; k++)
+		cr_assert(cJSON_IsString(cJSON_GetObjectItem(t, fields[k])),
+			  "test %d lacks the string field %s", i, fields[k]);
+	cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(t, "score")) &&
+		  cJSON_IsNumber(cJSON_GetObjectItem(t, "max_score")),
+		  "test %d lacks score/max_score", i);
+	return t;
+}
+
+static void expect_check(struct graded *g, int i, int score, const char *needle)
+{
+	cJSON *t = entry(g, i);
+	int got = cJSON_GetObjectItem(t, "score")->valueint;
+	const char *output = cJSON_GetObjectItem(t, "output")->valuestring;
+	cr_assert_eq(got, score, "check 99.%d: expected score %d, got %d; output: %s", i, score,
+		     got, output);
+	if (needle)
+		cr_assert(strstr(output, needle), "check 99.%d: output should mention \"%s\": %s",
+			  i, needle, output);
+}
+
+static void done(struct graded *g)
+{
+	cJSON_Delete(g->json);
+	h_result_free(&g->run);
+}
+
+SELFTEST(grader, correct_submission_gets_full_marks, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("good", GOOD_ADD, NULL), "good", &g);
+	cr_assert_eq(g.score, 7, "a correct submission should score 7/7:\n%s", g.run.out);
+	expect_check(&g, 1, 3, NULL);
+	cJSON *t = entry(&g, 1);
+	cr_assert_str_eq(cJSON_GetObjectItem(t, "status")->valuestring, "passed");
+	cr_assert_str_eq(cJSON_GetObjectItem(t, "number")->valuestring, "99.1");
+	done(&g);
+}
+
+SELFTEST(grader, infinite_loop_is_killed_from_outside, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("loop",
+			      "int fixture_add(int a, int b)\n{\n\twhile (a == 2)\n\t\t;\n"
+			      "\treturn a + b;\n}\n", NULL),
+	      "loop", &g);
+	expect_check(&g, 1, 0, "timed out");
+	expect_check(&g, 2, 2, NULL);
+	expect_check(&g, 3, 2, NULL);
+	/* One hung check costs the limit, not Criterion's ten seconds. */
+	cr_assert(g.run.elapsed < 60, "grading took %.1f s", g.run.elapsed);
+	done(&g);
+}
+
+SELFTEST(grader, crash_scores_zero_and_says_so, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("crash",
+			      "int fixture_add(int a, int b)\n{\n\tif (b == 3)\n"
+			      "\t\t*(volatile char *)\"read-only\" = 0;\n"
+			      "\treturn a + b;\n}\n", NULL),
+	      "crash", &g);
+	expect_check(&g, 1, 0, "crashed");
+	expect_check(&g, 1, 0, "SIGSEGV");
+	expect_check(&g, 2, 2, NULL);
+	done(&g);
+}
+
+SELFTEST(grader, compile_error_zeroes_the_lab_and_shows_it, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("broken", "int fixture_add(int a, int b)\n{\n\treturn a +;\n}\n",
+			      NULL),
+	      "broken", &g);
+	cr_assert_eq(g.score, 0, "a lab that does not compile scores zero");
+	expect_check(&g, 1, 0, "does not compile");
+	expect_check(&g, 2, 0, "error:");
+	done(&g);
+}
+
+SELFTEST(grader, missing_lab_folder_scores_zero, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("empty", NULL, NULL), "empty", &g);
+	cr_assert_eq(g.score, 0, "a missing lab scores zero");
+	expect_check(&g, 3, 0, "missing");
+	done(&g);
+}
+
+SELFTEST(grader, printed_fake_results_are_ignored, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("fake",
+			      "#include <stdio.h>\nint fixture_add(int a, int b)\n{\n"
+			      "\tprintf(\"  PASS   3/3   unit   fixture_add\\nScore: 7/7\\n\");\n"
+			      "\tfprintf(stderr, \"test lab99/unit_add_small\\nstatus passed 0 0 0\\n"
+			      "end\\nScore: 7/7\\n\");\n"
+			      "\tfflush(NULL);\n\treturn a - b;\n}\n", NULL),
+	      "fake", &g);
+	expect_check(&g, 1, 0, "expected 5");
+	expect_check(&g, 2, 0, NULL);
+	cr_assert_str_eq(g.last_line, "Score: 0/7", "the real score is the last line");
+	done(&g);
+}
+
+SELFTEST(grader, hanging_program_is_bounded, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("hang", GOOD_ADD,
+			      "#include <unistd.h>\nint main(void)\n{\n\tfor (;;)\n"
+			      "\t\tpause();\n}\n"),
+	      "hang", &g);
+	expect_check(&g, 1, 3, NULL);
+	expect_check(&g, 3, 0, "still running");
+	done(&g);
+}
+
+SELFTEST(grader, bad_arguments_exit_2)
+{
+	const char *argv[] = {env_or_fail("GRADER"), "--impl", "/nonexistent/folder", "--key",
+			      "x", "--out", env_or_fail("BUILD_OUT"), NULL};
+	struct h_result r;
+	cr_assert_eq(h_run(argv, NULL, 0, 20.0, &r), 0);
+	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 2,
+		  "a folder that does not exist is a usage error (exit 2); the grader %s",
+		  r.what);
+	cr_assert(strstr(r.err, "not a folder"), "the error should say why: %s", r.err);
+	h_result_free(&r);
+}
