@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "bind_listen_accept.h"
-#include "../report.h" /* common/report.h, found through -Icommon/contract */
+#include "report.h"
 
 int main(int argc, char **argv)
 {

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "bind_listen_accept.h"
-#include "../report.h" /* common/report.h, found through -Icommon/contract */
+#include "report.h"
 
 static noreturn void usage(void)
 {
