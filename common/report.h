@@ -28,8 +28,8 @@ noreturn void die_errno(int status, int err, const char *fmt, ...)
 noreturn void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The symbolic name of an errno value ("ECONNREFUSED"), or "E?" followed by
- * nothing useful when the value is unknown. Never NULL. */
+/* The symbolic name of an errno value ("ECONNREFUSED"), "0" for 0, or
+ * "E?" when the value is unknown. Never NULL. */
 const char *errno_name(int err);
 
 #endif

@@ -32,7 +32,8 @@ struct trace_event {
 	int has_ret;        /* 0 for calls strace could not finish ("= ?") */
 	int err;            /* errno value of a failed call, else 0 */
 	char errname[24];   /* "ECONNREFUSED" etc. of a failed call, else "" */
-	int status;         /* exit status for TRACE_EXIT */
+	int status;         /* exit status for TRACE_EXIT, signal number for
+	                       TRACE_KILLED */
 	char *line;         /* the original line (malloc), for messages */
 };
 
@@ -54,12 +55,18 @@ struct trace_fd {
 
 /* Parses one line into ev (fields malloc'ed; free with trace_event_free).
  * Returns 0 for a recognised line, -1 with errno EINVAL for one kept as
- * TRACE_OTHER. Never reads past the line's end. */
+ * TRACE_OTHER (ENOMEM when memory ran out). Never reads past the line's
+ * end. A lone first half of a split call is a TRACE_CALL with has_ret 0
+ * and ret_text NULL; a lone second half is a TRACE_CALL holding only the
+ * rest of the arguments. */
 int trace_parse_line(const char *line, struct trace_event *ev);
 void trace_event_free(struct trace_event *ev);
 
 /* Reads a whole trace, joining "<unfinished ...>" with "<... X resumed>"
- * per pid. Returns 0, or -1 with errno set on a read or memory error. */
+ * per pid. The joined record stands where the call started (its ts), with
+ * the second half's return value and duration; line holds both lines. A
+ * call that never resumed keeps has_ret 0. Blank lines are skipped.
+ * Returns 0, or -1 with errno set on a read or memory error. */
 int trace_read(FILE *in, struct trace *t);
 int trace_load(const char *path, struct trace *t);
 void trace_free(struct trace *t);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,13 +112,17 @@ int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c
 	char dir[] = "/tmp/lg.XXXXXX";
 	if (!mkdtemp(dir))
 		return -1;
+	/* Tests make their temp dirs in here and some run a program as an
+	 * unprivileged user, who must be able to pass through (not list). */
+	chmod(dir, 0711);
 	char result_path[64], out_path[64], bin[512], filter[192];
 	snprintf(result_path, sizeof result_path, "%s/result", dir);
 	snprintf(out_path, sizeof out_path, "%s/output", dir);
 	snprintf(bin, sizeof bin, "%s/impl/%s/%s/checks", o->out, o->key, lab->dir);
 	snprintf(filter, sizeof filter, "--filter=%s/%s", c->suite, c->name);
 
-	char env_bin[600], env_result[128], env_root[4200];
+	char env_bin[600], env_result[128], env_root[4200], env_tmp[64];
+	snprintf(env_tmp, sizeof env_tmp, "LAB_TMPDIR=%s", dir);
 	snprintf(env_bin, sizeof env_bin, "LAB_BIN_DIR=%s/impl/%s/%s/bin", o->out, o->key,
 		 lab->dir);
 	snprintf(env_result, sizeof env_result, "CHECK_RESULT_FILE=%s", result_path);
@@ -131,7 +136,7 @@ int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c
 	const char *asan = getenv("ASAN_OPTIONS");
 	snprintf(env_asan, sizeof env_asan, "ASAN_OPTIONS=%s%shandle_segv=0",
 		 asan ? asan : "", asan && *asan ? ":" : "");
-	const char *env[] = {env_bin, env_result, env_root, "CRITERION_JOBS=1",
+	const char *env[] = {env_bin, env_result, env_root, env_tmp, "CRITERION_JOBS=1",
 			     o->san ? env_asan : NULL, NULL};
 	const char *argv[] = {bin, filter, "-j1", NULL};
 	double wall = c->timeout + o->grace;

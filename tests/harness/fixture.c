@@ -38,9 +38,17 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t size)
 	return p;
 }
 
+/* The dir is made under $LAB_TMPDIR when the grader sets it (a folder of
+ * its own that it removes after the check, so that nothing is left even
+ * when the test is killed before its teardown), else under /tmp. Both keep
+ * socket paths far below sun_path's 108 bytes. */
 static int make_dir(void)
 {
-	char tmpl[] = "/tmp/lt.XXXXXX";
+	char tmpl[96];
+	const char *base = getenv("LAB_TMPDIR");
+	if (!base || !*base || strlen(base) > 48)
+		base = "/tmp";
+	snprintf(tmpl, sizeof tmpl, "%s/lt.XXXXXX", base);
 	if (!mkdtemp(tmpl))
 		return -1;
 	snprintf(test_dir, sizeof(test_dir), "%s", tmpl);

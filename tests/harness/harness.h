@@ -33,7 +33,8 @@ const char *h_dir(void);
 const char *h_path(const char *name);
 
 /* A path of exactly len bytes (plus NUL) inside h_dir(), made of a run of
- * 'x' after the dir; for overlong-path checks. Valid until the test ends. */
+ * 'x' after the dir; for overlong-path checks. Valid until the test ends.
+ * NULL (EINVAL) when len is too short to hold the dir and one 'x'. */
 const char *h_path_of_len(size_t len);
 
 /* A fresh abstract name "@lt-<pid>-<n>-<random>", unique on the machine.
@@ -59,7 +60,11 @@ struct h_proc {
  * for teardown. Returns 0, or -1 with errno set. */
 int h_start(struct h_proc *p, const char *const argv[], const char *stdin_path);
 
-/* Same, under `strace -f -yy -ttt -T` writing to trace_path. */
+/* Same, under `strace -f -yy -ttt -T` writing to trace_path. strace leads
+ * the group; h_stop kills the program first so that strace finishes the
+ * trace ("+++ killed by SIGKILL +++"), then the rest. p->name is the
+ * program's name. Read the trace with trace_load after h_stop or
+ * h_wait_exit (p->status is the program's, as strace passes it on). */
 int h_start_traced(struct h_proc *p, const char *const argv[],
 		   const char *stdin_path, const char *trace_path);
 
@@ -76,7 +81,9 @@ int h_wait_exit(struct h_proc *p, double timeout_s);
 /* Kills p's process group with SIGKILL and reaps p. Idempotent. */
 void h_stop(struct h_proc *p);
 
-/* Sends sig to p's process group, to let a program end cleanly. */
+/* Sends sig to p's process group, to let a program end cleanly. For a
+ * traced p, only to the program (not strace), and only once it has
+ * exec'ed: -1 with ESRCH before that. */
 int h_signal(struct h_proc *p, int sig);
 
 /* The captured stdout (which=1) or stderr (which=2) of p so far, as a

@@ -170,7 +170,8 @@ static int proc_pgrp(pid_t pid, pid_t *pgrp, char *state)
 	return 0;
 }
 
-/* Whether pid runs the same program as other (both /proc/N/exe). */
+/* Whether pid runs the same program as other (both /proc/N/exe), or
+ * cannot be told apart from it. */
 static int same_image(pid_t pid, pid_t other)
 {
 	char p1[64], p2[64], e1[512], e2[512];
@@ -178,7 +179,11 @@ static int same_image(pid_t pid, pid_t other)
 	snprintf(p2, sizeof(p2), "/proc/%d/exe", (int)other);
 	ssize_t n1 = readlink(p1, e1, sizeof(e1) - 1);
 	ssize_t n2 = readlink(p2, e2, sizeof(e2) - 1);
-	return n1 > 0 && n2 > 0 && n1 == n2 && memcmp(e1, e2, (size_t)n1) == 0;
+	/* Unknown counts as the same: a signal must not go to a process that
+	 * may still carry strace's handlers. */
+	if (n1 <= 0 || n2 <= 0)
+		return 1;
+	return n1 == n2 && memcmp(e1, e2, (size_t)n1) == 0;
 }
 
 int h__signal_members(pid_t pgid, int sig, int exec_only)

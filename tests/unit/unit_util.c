@@ -15,7 +15,7 @@ const char *fixture_path(const char *name)
 	snprintf(path, sizeof(path), "tests/fixtures/traces/%s", name);
 	if (access(path, R_OK) == 0)
 		return path;
-	char exe[PATH_MAX];
+	char exe[PATH_MAX / 2]; /* leaves room for the suffix below */
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
