@@ -16,6 +16,9 @@
 SHELL := /bin/bash
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Objects of programs are intermediate files to make; keep them, so that a
+# second build does not relink every program.
+.SECONDARY:
 
 # ---- user-facing parameters -------------------------------------------------
 LAB        ?=
@@ -188,6 +191,13 @@ $(DEPS_STAMP):
 deps: $(DEPS_STAMP)
 
 all: $(GRADER) $(foreach l,$(ALL_LABS),lab-build-$(l))
+
+# Used by the grader before any lab: everything a lab build needs that is not
+# the student's code. When this fails, the fault is ours, not the student's,
+# and the grader stops with status 2 instead of scoring labs zero.
+.PHONY: grade-base
+grade-base: $(COMMON_LIB) $(HARNESS_LIB) $(CHECK_REPORT_OBJ) \
+            $(foreach l,$(ALL_LABS),$(OUT)/$(TESTS_DIR)/$(l).o)
 
 # Used by the grader: builds the lab named by LAB_DIR for IMPL_DIR.
 lab-build: $(if $(LAB_DIR),lab-build-$(LAB_DIR))

@@ -231,6 +231,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	char problem[2048];
+	int base = base_build(&o, problem, sizeof problem);
+	if (base < 0)
+		die_errno(2, errno, "cannot run %s", o.make);
+	if (base > 0)
+		die(2, "the lab's own code (common/, tests/) does not build, so nothing "
+		       "can be graded; this is not the submission's fault:\n%s", problem);
+
 	printf("Grading %s\n", o.impl);
 	fflush(stdout);
 	double start = mono_seconds();

@@ -58,6 +58,11 @@ struct grade_opts {
  * set; a malformed declaration gives EINVAL and a sentence in err. */
 int check_list_scan(const char *path, struct check **out, char *err, size_t cap);
 
+/* Builds what every lab needs besides the student's code (common/, the
+ * harness, the graded suites). Returns 0, 1 when it does not compile (the
+ * errors in problem), -1 when make could not be run. */
+int base_build(const struct grade_opts *o, char *problem, size_t cap);
+
 /* Builds one lab with make; returns 0 when it compiled, 1 when it did not
  * (first compiler errors in problem), -1 when make could not be run. */
 int lab_build(const struct grade_opts *o, struct lab *lab);

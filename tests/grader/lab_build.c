@@ -51,24 +51,29 @@ static void first_errors(const char *log, char *dst, size_t cap)
 	}
 }
 
-int lab_build(const struct grade_opts *o, struct lab *lab)
+/* Runs make with the given variables and target (args, NULL-ended after
+ * the common ones). Returns 0 when it succeeded, 1 when it failed or ran
+ * out of time (*timed_out set; its first errors in errs), -1 when make
+ * could not be run. */
+static int run_make(const struct grade_opts *o, const char *const args[],
+		    char *errs, size_t cap, int *timed_out)
 {
-	char impl_arg[4200], key_arg[300], lab_arg[128], tests_arg[4200];
-	char log_path[] = "/tmp/lg-build.XXXXXX";
+	char tests_arg[4200], log_path[] = "/tmp/lg-build.XXXXXX";
 	snprintf(tests_arg, sizeof tests_arg, "TESTS_DIR=%s", o->tests_dir);
-	snprintf(impl_arg, sizeof impl_arg, "IMPL_DIR=%s", o->impl);
-	snprintf(key_arg, sizeof key_arg, "IMPL_KEY=%s", o->key);
-	snprintf(lab_arg, sizeof lab_arg, "LAB_DIR=%s", lab->dir);
 	int fd = mkstemp(log_path);
 	if (fd < 0)
 		return -1;
 	close(fd);
-	const char *argv[] = {o->make, "--no-print-directory", "-s", impl_arg, key_arg,
-			      lab_arg, tests_arg, o->san ? "SAN=1" : "SAN=", "SUBMISSION=",
-			      "lab-build", NULL};
+	const char *argv[16] = {o->make, "--no-print-directory", "-s", tests_arg,
+				o->san ? "SAN=1" : "SAN=", "SUBMISSION="};
+	size_t n = 6;
+	for (size_t i = 0; args[i] && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
 	struct run_spec spec = {argv, NULL, log_path, 256 * 1024, BUILD_LIMIT_S, NULL};
 	struct run_result r;
 	int rc = run_limited(&spec, &r);
+	int saved = errno;
 	char *log = NULL;
 	size_t len = 0;
 	FILE *f = fopen(log_path, "r");
@@ -79,16 +84,39 @@ int lab_build(const struct grade_opts *o, struct lab *lab)
 	unlink(log_path);
 	if (rc < 0) {
 		free(log);
+		errno = saved;
 		return -1;
 	}
-	if (!r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
-		free(log);
-		lab->built = 1;
-		return 0;
-	}
+	*timed_out = r.timed_out;
+	int ok = !r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
+	if (!ok)
+		first_errors(log ? log : "", errs, cap);
+	free(log);
+	return ok ? 0 : 1;
+}
+
+int base_build(const struct grade_opts *o, char *problem, size_t cap)
+{
+	const char *args[] = {"grade-base", NULL};
+	int timed_out;
+	return run_make(o, args, problem, cap, &timed_out);
+}
+
+int lab_build(const struct grade_opts *o, struct lab *lab)
+{
+	char impl_arg[4200], key_arg[300], lab_arg[128];
+	snprintf(impl_arg, sizeof impl_arg, "IMPL_DIR=%s", o->impl);
+	snprintf(key_arg, sizeof key_arg, "IMPL_KEY=%s", o->key);
+	snprintf(lab_arg, sizeof lab_arg, "LAB_DIR=%s", lab->dir);
+	const char *args[] = {impl_arg, key_arg, lab_arg, "lab-build", NULL};
 	char errs[GRADER_MSG_CAP - 200];
-	first_errors(log ? log : "", errs, sizeof errs);
-	if (r.timed_out)
+	int timed_out = 0;
+	int rc = run_make(o, args, errs, sizeof errs, &timed_out);
+	if (rc <= 0) {
+		lab->built = rc == 0;
+		return rc;
+	}
+	if (timed_out)
 		snprintf(lab->problem, sizeof lab->problem,
 			 "the build did not finish within %.0f s and was stopped",
 			 BUILD_LIMIT_S);
@@ -97,6 +125,5 @@ int lab_build(const struct grade_opts *o, struct lab *lab)
 			 "%s/%s does not compile, so every check of this lab scores zero.\n"
 			 "The compiler's first errors:\n%s",
 			 o->impl, lab->dir, errs);
-	free(log);
 	return 1;
 }

@@ -44,11 +44,11 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t size)
  * socket paths far below sun_path's 108 bytes. */
 static int make_dir(void)
 {
-	char tmpl[96];
+	char tmpl[64];
 	const char *base = getenv("LAB_TMPDIR");
 	if (!base || !*base || strlen(base) > 48)
 		base = "/tmp";
-	snprintf(tmpl, sizeof tmpl, "%s/lt.XXXXXX", base);
+	snprintf(tmpl, sizeof tmpl, "%.48s/lt.XXXXXX", base);
 	if (!mkdtemp(tmpl))
 		return -1;
 	snprintf(test_dir, sizeof(test_dir), "%s", tmpl);

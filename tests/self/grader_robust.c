@@ -204,6 +204,27 @@ SELFTEST(grader, infinite_loop_is_killed_from_outside, .timeout = 150)
 	done(&g);
 }
 
+/* Criterion's own timeout is delivered as a signal inside the test
+ * process: code that blocks every signal and spins never sees it, and the
+ * runner waits forever (checked on Criterion 2.4.1). Only the grader's
+ * outside limit ends such a check. */
+SELFTEST(grader, loop_with_signals_blocked_is_killed_from_outside, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("masked",
+			      "#include <signal.h>\nint fixture_add(int a, int b)\n{\n"
+			      "\tsigset_t all;\n\tsigfillset(&all);\n"
+			      "\tsigprocmask(SIG_BLOCK, &all, 0);\n"
+			      "\twhile (b == 3)\n\t\t;\n"
+			      "\tsigprocmask(SIG_UNBLOCK, &all, 0);\n\treturn a + b;\n}\n",
+			      NULL),
+	      "masked", &g);
+	expect_check(&g, 1, 0, "timed out");
+	expect_check(&g, 2, 2, NULL);
+	cr_assert(g.run.elapsed < 60, "grading took %.1f s", g.run.elapsed);
+	done(&g);
+}
+
 SELFTEST(grader, crash_scores_zero_and_says_so, .timeout = 150)
 {
 	struct graded g;
