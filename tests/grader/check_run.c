@@ -20,7 +20,8 @@
 #define CHECK_OUTPUT_CAP (256 * 1024)
 
 struct verdict {
-	int found;
+	int started;    /* the runner announced the check (PRE_TEST) */
+	int found;      /* and reported its verdict */
 	int points;
 	char status[16];
 	int signal;
@@ -65,10 +66,14 @@ static void parse_verdict(const char *path, const struct check *c, struct verdic
 	snprintf(want, sizeof want, "%s/%s", c->suite, c->name);
 	int ours = 0;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		if (strncmp(line, "test ", 5) == 0) {
+		if (strncmp(line, "start ", 6) == 0) {
+			if (strcmp(line + 6, want) == 0)
+				v->started = 1;
+		} else if (strncmp(line, "test ", 5) == 0) {
 			ours = strcmp(line + 5, want) == 0;
 			if (ours) {
 				memset(v, 0, sizeof *v);
+				v->started = 1;
 				v->points = -1;
 			}
 		} else if (!ours) {
@@ -107,26 +112,33 @@ static void output_tail(const char *path, char *dst, size_t cap)
 	fclose(f);
 }
 
-int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c)
+/* One run of a lab's check binary: all its checks (filter NULL) or one. */
+struct binary_run {
+	char dir[16];
+	char result_path[64];
+	char out_path[64];
+	struct run_result r;
+};
+
+static int run_binary(const struct grade_opts *o, const struct lab *lab, const char *filter,
+		      double wall, double idle, struct binary_run *b)
 {
-	char dir[] = "/tmp/lg.XXXXXX";
-	if (!mkdtemp(dir))
+	snprintf(b->dir, sizeof b->dir, "/tmp/lg.XXXXXX");
+	if (!mkdtemp(b->dir))
 		return -1;
 	/* Tests make their temp dirs in here and some run a program as an
 	 * unprivileged user, who must be able to pass through (not list). */
-	chmod(dir, 0711);
-	char result_path[64], out_path[64], bin[512], filter[192];
-	snprintf(result_path, sizeof result_path, "%s/result", dir);
-	snprintf(out_path, sizeof out_path, "%s/output", dir);
+	chmod(b->dir, 0711);
+	snprintf(b->result_path, sizeof b->result_path, "%s/result", b->dir);
+	snprintf(b->out_path, sizeof b->out_path, "%s/output", b->dir);
+	char bin[512];
 	snprintf(bin, sizeof bin, "%s/impl/%s/%s/checks", o->out, o->key, lab->dir);
-	snprintf(filter, sizeof filter, "--filter=%s/%s", c->suite, c->name);
 
-	char env_bin[600], env_result[128], env_root[4200], env_tmp[64];
-	snprintf(env_tmp, sizeof env_tmp, "LAB_TMPDIR=%s", dir);
+	char env_bin[600], env_result[128], env_root[4200], env_tmp[64], cwd[4096];
+	snprintf(env_tmp, sizeof env_tmp, "LAB_TMPDIR=%s", b->dir);
 	snprintf(env_bin, sizeof env_bin, "LAB_BIN_DIR=%s/impl/%s/%s/bin", o->out, o->key,
 		 lab->dir);
-	snprintf(env_result, sizeof env_result, "CHECK_RESULT_FILE=%s", result_path);
-	char cwd[4096];
+	snprintf(env_result, sizeof env_result, "CHECK_RESULT_FILE=%s", b->result_path);
 	snprintf(env_root, sizeof env_root, "LAB_ROOT=%s",
 		 getcwd(cwd, sizeof cwd) ? cwd : ".");
 	/* Under AddressSanitizer a segmentation fault would be turned into a
@@ -138,69 +150,157 @@ int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c
 		 asan ? asan : "", asan && *asan ? ":" : "");
 	const char *env[] = {env_bin, env_result, env_root, env_tmp, "CRITERION_JOBS=1",
 			     o->san ? env_asan : NULL, NULL};
-	const char *argv[] = {bin, filter, "-j1", NULL};
-	double wall = c->timeout + o->grace;
-	if (o->limit > 0 && o->limit < wall)
-		wall = o->limit;
-	struct run_spec spec = {argv, env, out_path, CHECK_OUTPUT_CAP, wall, dir};
-	struct run_result r;
-	if (run_limited(&spec, &r) < 0) {
+	const char *argv[] = {bin, "-j1", filter, NULL};
+	struct run_spec spec = {argv, env, b->out_path, CHECK_OUTPUT_CAP, wall, b->dir,
+				idle > 0 ? b->result_path : NULL, idle};
+	if (run_limited(&spec, &b->r) < 0) {
 		int saved = errno;
-		remove_tree(dir);
+		remove_tree(b->dir);
 		errno = saved;
 		return -1;
 	}
 	/* Criterion's runner names its socket after its pid; a killed runner
 	 * cannot remove it, so the grader does. */
 	char sock[64];
-	snprintf(sock, sizeof sock, "/tmp/criterion_%d.sock", (int)r.pid);
+	snprintf(sock, sizeof sock, "/tmp/criterion_%d.sock", (int)b->r.pid);
 	unlink(sock);
+	return 0;
+}
 
-	struct verdict v;
-	parse_verdict(result_path, c, &v);
-	c->elapsed = r.elapsed;
+static void timed_out_message(struct check *c, double wall)
+{
+	snprintf(c->message, sizeof c->message,
+		 "timed out: no verdict after %.0f s, so the grader killed the check "
+		 "and everything it started. Look for an infinite loop, or a call "
+		 "that blocks forever (accept, read, connect) in the code under test.",
+		 wall);
+}
+
+/* Turns a verdict record into the check's score and message. */
+static void judge(const struct grade_opts *o, struct check *c, const struct verdict *v,
+		  const struct binary_run *b)
+{
+	char how[128];
 	c->passed = 0;
 	c->message[0] = '\0';
-	char how[128];
-	if (r.timed_out) {
-		snprintf(c->message, sizeof c->message,
-			 "timed out: no verdict after %.0f s, so the grader killed the check "
-			 "and everything it started. Look for an infinite loop, or a call "
-			 "that blocks forever (accept, read, connect) in the code under test.",
-			 wall);
-	} else if (!v.found) {
+	if (!v->found) {
 		char tail[700];
-		output_tail(out_path, tail, sizeof tail);
+		output_tail(b->out_path, tail, sizeof tail);
 		snprintf(c->message, sizeof c->message,
 			 "no verdict: the check's process %s before reporting a result%s%s",
-			 describe_status(r.status, how, sizeof how),
+			 describe_status(b->r.status, how, sizeof how),
 			 tail[0] ? ". Its last output:\n" : ".", tail);
-	} else if (strcmp(v.status, "passed") == 0) {
+	} else if (strcmp(v->status, "passed") == 0) {
 		c->passed = 1;
-		if (v.points != c->points)
+		if (v->points != c->points)
 			snprintf(c->message, sizeof c->message,
 				 "internal: the binary declares %d points, the source %d",
-				 v.points, c->points);
-	} else if (strcmp(v.status, "timeout") == 0) {
+				 v->points, c->points);
+	} else if (strcmp(v->status, "timeout") == 0) {
 		snprintf(c->message, sizeof c->message,
 			 "timed out after %.0f s: the check did not finish. Look for an "
 			 "infinite loop, or a call that blocks with no timeout (accept, "
 			 "read, connect) in the code under test.%s%s",
-			 c->timeout, v.message[0] ? "\n" : "", v.message);
-	} else if (strcmp(v.status, "crashed") == 0) {
+			 c->timeout, v->message[0] ? "\n" : "", v->message);
+	} else if (strcmp(v->status, "crashed") == 0) {
 		snprintf(c->message, sizeof c->message,
 			 "crashed: the test process was killed by SIG%s (%s) while running "
 			 "the code under test.%s%s",
-			 sigabbrev_np(v.signal) ? sigabbrev_np(v.signal) : "?",
-			 strsignal(v.signal), v.message[0] ? "\n" : "", v.message);
-	} else if (strcmp(v.status, "skipped") == 0) {
+			 sigabbrev_np(v->signal) ? sigabbrev_np(v->signal) : "?",
+			 strsignal(v->signal), v->message[0] ? "\n" : "", v->message);
+	} else if (strcmp(v->status, "skipped") == 0) {
 		snprintf(c->message, sizeof c->message, "skipped: %s",
-			 v.message[0] ? v.message : "the check did not run");
+			 v->message[0] ? v->message : "the check did not run");
 	} else {
 		snprintf(c->message, sizeof c->message, "%s",
-			 v.message[0] ? v.message : "the check failed without a message");
+			 v->message[0] ? v->message : "the check failed without a message");
 	}
+	c->elapsed = v->elapsed;
 	c->score = c->passed ? c->points : 0;
-	remove_tree(dir);
+	if (o->verbose && !c->passed) {
+		char tail[700];
+		output_tail(b->out_path, tail, sizeof tail);
+		size_t used = strlen(c->message);
+		snprintf(c->message + used, sizeof c->message - used,
+			 "\n--- the check binary's output (end) ---\n%s", tail);
+	}
+}
+
+static double check_wall(const struct grade_opts *o, const struct check *c)
+{
+	double wall = c->timeout + o->grace;
+	return o->limit > 0 && o->limit < wall ? o->limit : wall;
+}
+
+int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c)
+{
+	char filter[192];
+	snprintf(filter, sizeof filter, "--filter=%s/%s", c->suite, c->name);
+	double wall = check_wall(o, c);
+	struct binary_run b;
+	if (run_binary(o, lab, filter, wall, 0, &b) < 0)
+		return -1;
+	if (b.r.timed_out) {
+		c->passed = 0;
+		c->score = 0;
+		timed_out_message(c, wall);
+	} else {
+		struct verdict v;
+		parse_verdict(b.result_path, c, &v);
+		judge(o, c, &v, &b);
+	}
+	c->done = 1;
+	remove_tree(b.dir);
+	return 0;
+}
+
+int lab_run_checks(const struct grade_opts *o, struct lab *lab)
+{
+	/* All checks in one run of the binary: the runner starts once, and
+	 * each check still runs in a worker process of its own. The run is
+	 * killed when no check has started or finished for as long as the
+	 * slowest check may take (one check hangs the runner), or at the sum
+	 * of all the checks' limits. */
+	double idle = 0, total = 0;
+	for (size_t i = 0; i < lab->n_checks; i++) {
+		double w = check_wall(o, &lab->checks[i]);
+		idle = w > idle ? w : idle;
+		total += w;
+	}
+	struct binary_run b;
+	if (run_binary(o, lab, NULL, total, idle, &b) < 0)
+		return -1;
+	struct verdict *v = calloc(lab->n_checks, sizeof *v);
+	if (!v) {
+		remove_tree(b.dir);
+		return -1;
+	}
+	/* The check that was running when the run was killed for being idle
+	 * is the one that hung: the last started without a verdict. */
+	long hung = -1;
+	for (size_t i = 0; i < lab->n_checks; i++) {
+		parse_verdict(b.result_path, &lab->checks[i], &v[i]);
+		if (v[i].started && !v[i].found)
+			hung = (long)i;
+	}
+	for (size_t i = 0; i < lab->n_checks; i++) {
+		struct check *c = &lab->checks[i];
+		if (v[i].found) {
+			judge(o, c, &v[i], &b);
+			c->done = 1;
+		} else if ((long)i == hung && b.r.idle) {
+			c->passed = 0;
+			c->score = 0;
+			timed_out_message(c, idle);
+			c->done = 1;
+		}
+	}
+	free(v);
+	remove_tree(b.dir);
+	/* Whatever the batch did not settle (it died, or was stopped before
+	 * reaching a check) runs again on its own. */
+	for (size_t i = 0; i < lab->n_checks; i++)
+		if (!lab->checks[i].done && check_run(o, lab, &lab->checks[i]) < 0)
+			return -1;
 	return 0;
 }

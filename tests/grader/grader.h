@@ -22,6 +22,7 @@ struct check {
 	int points;
 	double timeout;         /* Criterion's timeout for the check */
 	/* Filled by running it. */
+	int done;
 	int score;
 	int passed;
 	double elapsed;
@@ -70,6 +71,10 @@ int lab_build(const struct grade_opts *o, struct lab *lab);
 /* Runs one check of a built lab and fills its score and message. Returns
  * 0, or -1 when the check could not be started at all. */
 int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c);
+
+/* Runs every check of a built lab, in one run of its binary where it can,
+ * each check again on its own where that run did not settle it. */
+int lab_run_checks(const struct grade_opts *o, struct lab *lab);
 
 /* Kills and reaps every process left below the grader (it is a child
  * subreaper, so orphans of a check come back to it). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -161,6 +162,8 @@ int run_limited(const struct run_spec *s, struct run_result *r)
 	r->pid = pid;
 
 	int64_t deadline = start + (int64_t)(s->wall_limit * 1e9);
+	int64_t idle_deadline = s->watch_path ? start + (int64_t)(s->idle_limit * 1e9) : 0;
+	off_t watched_size = -1;
 	size_t kept = 0;
 	int reaped = 0, pipe_open = 1;
 	char buf[65536];
@@ -173,7 +176,17 @@ int run_limited(const struct run_spec *s, struct run_result *r)
 			kill(-pid, SIGKILL);
 			reap_all_descendants();
 		}
-		if (!reaped && mono_ns() >= deadline) {
+		if (!reaped && s->watch_path) {
+			struct stat st;
+			off_t size = stat(s->watch_path, &st) == 0 ? st.st_size : -1;
+			if (size != watched_size) {
+				watched_size = size;
+				idle_deadline = mono_ns() + (int64_t)(s->idle_limit * 1e9);
+			} else if (mono_ns() >= idle_deadline) {
+				r->idle = 1;
+			}
+		}
+		if (!reaped && (mono_ns() >= deadline || r->idle)) {
 			r->timed_out = 1;
 			kill(-pid, SIGKILL);
 			waitpid(pid, &r->status, 0);

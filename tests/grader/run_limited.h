@@ -18,12 +18,17 @@ struct run_spec {
 	size_t out_cap;             /* bytes kept; the rest is read and dropped */
 	double wall_limit;          /* seconds; the group is killed after it */
 	const char *cwd;            /* working directory, NULL: unchanged */
+	/* When set, the run is also killed when this file has not changed for
+	 * idle_limit seconds: the progress of a batch of checks. */
+	const char *watch_path;
+	double idle_limit;
 };
 
 struct run_result {
 	pid_t pid;          /* the child, also its process group */
 	int status;         /* wait status of the child */
-	int timed_out;      /* 1 when the grader killed it at the limit */
+	int timed_out;      /* 1 when the grader killed it at a limit */
+	int idle;           /* 1 when that limit was the idle one */
 	int truncated;      /* 1 when output went past out_cap */
 	double elapsed;     /* seconds */
 };
