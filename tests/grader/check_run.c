@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,10 +17,12 @@
 #include "../../common/full_io.h"
 #include "grader.h"
 #include "run_limited.h"
+#include "sandbox.h"
 
 #define CHECK_OUTPUT_CAP (256 * 1024)
 
 struct verdict {
+	int signed_ok;  /* the record carried this run's secret */
 	int started;    /* the runner announced the check (PRE_TEST) */
 	int found;      /* and reported its verdict */
 	int points;
@@ -50,7 +53,8 @@ static void append_unescaped(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-static void parse_verdict(const char *path, const struct check *c, struct verdict *v)
+static void parse_verdict(const char *path, const char *secret, const struct check *c,
+			  struct verdict *v)
 {
 	memset(v, 0, sizeof *v);
 	FILE *f = fopen(path, "r");
@@ -78,6 +82,8 @@ static void parse_verdict(const char *path, const struct check *c, struct verdic
 			}
 		} else if (!ours) {
 			continue;
+		} else if (strncmp(line, "nonce ", 6) == 0) {
+			v->signed_ok = strcmp(line + 6, secret) == 0;
 		} else if (strncmp(line, "points ", 7) == 0) {
 			v->points = atoi(line + 7);
 		} else if (strncmp(line, "status ", 7) == 0) {
@@ -87,7 +93,9 @@ static void parse_verdict(const char *path, const struct check *c, struct verdic
 		} else if (strncmp(line, "message ", 8) == 0) {
 			append_unescaped(v->message, sizeof v->message, line + 8);
 		} else if (strcmp(line, "end") == 0) {
-			v->found = 1;
+			/* A record without this run's secret was not written by
+			 * the report hook: it does not count. */
+			v->found = v->signed_ok;
 			ours = 0;
 		}
 	}
@@ -114,6 +122,7 @@ static void output_tail(const char *path, char *dst, size_t cap)
 
 /* One run of a lab's check binary: all its checks (filter NULL) or one. */
 struct binary_run {
+	char secret[40];
 	char dir[16];
 	char result_path[64];
 	char out_path[64];
@@ -130,6 +139,22 @@ static int run_binary(const struct grade_opts *o, const struct lab *lab, const c
 	 * unprivileged user, who must be able to pass through (not list). */
 	chmod(b->dir, 0711);
 	snprintf(b->result_path, sizeof b->result_path, "%s/result", b->dir);
+	char nonce_path[64], env_nonce[96];
+	snprintf(nonce_path, sizeof nonce_path, "%s/nonce", b->dir);
+	snprintf(env_nonce, sizeof env_nonce, "CHECK_NONCE_FILE=%s", nonce_path);
+	unsigned char raw[16];
+	FILE *nf = NULL;
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw ||
+	    !(nf = fopen(nonce_path, "w"))) {
+		int saved = errno;
+		remove_tree(b->dir);
+		errno = saved;
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(b->secret + 2 * i, 3, "%02x", raw[i]);
+	fprintf(nf, "%s\n", b->secret);
+	fclose(nf);
 	snprintf(b->out_path, sizeof b->out_path, "%s/output", b->dir);
 	char bin[512];
 	snprintf(bin, sizeof bin, "%s/impl/%s/%s/checks", o->out, o->key, lab->dir);
@@ -148,11 +173,11 @@ static int run_binary(const struct grade_opts *o, const struct lab *lab, const c
 	const char *asan = getenv("ASAN_OPTIONS");
 	snprintf(env_asan, sizeof env_asan, "ASAN_OPTIONS=%s%shandle_segv=0",
 		 asan ? asan : "", asan && *asan ? ":" : "");
-	const char *env[] = {env_bin, env_result, env_root, env_tmp, "CRITERION_JOBS=1",
-			     o->san ? env_asan : NULL, NULL};
+	const char *env[] = {env_bin, env_result, env_root, env_tmp, env_nonce,
+			     "CRITERION_JOBS=1", o->san ? env_asan : NULL, NULL};
 	const char *argv[] = {bin, "-j1", filter, NULL};
 	struct run_spec spec = {argv, env, b->out_path, CHECK_OUTPUT_CAP, wall, b->dir,
-				idle > 0 ? b->result_path : NULL, idle};
+				idle > 0 ? b->result_path : NULL, idle, o->sandbox};
 	if (run_limited(&spec, &b->r) < 0) {
 		int saved = errno;
 		remove_tree(b->dir);
@@ -162,7 +187,8 @@ static int run_binary(const struct grade_opts *o, const struct lab *lab, const c
 	/* Criterion's runner names its socket after its pid; a killed runner
 	 * cannot remove it, so the grader does. */
 	char sock[64];
-	snprintf(sock, sizeof sock, "/tmp/criterion_%d.sock", (int)b->r.pid);
+	snprintf(sock, sizeof sock, "/tmp/criterion_%d.sock",
+		 (int)sandbox_runner_pid(o->sandbox, b->r.pid));
 	unlink(sock);
 	return 0;
 }
@@ -246,7 +272,7 @@ int check_run(const struct grade_opts *o, const struct lab *lab, struct check *c
 		timed_out_message(c, wall);
 	} else {
 		struct verdict v;
-		parse_verdict(b.result_path, c, &v);
+		parse_verdict(b.result_path, b.secret, c, &v);
 		judge(o, c, &v, &b);
 	}
 	c->done = 1;
@@ -279,7 +305,7 @@ int lab_run_checks(const struct grade_opts *o, struct lab *lab)
 	 * is the one that hung: the last started without a verdict. */
 	long hung = -1;
 	for (size_t i = 0; i < lab->n_checks; i++) {
-		parse_verdict(b.result_path, &lab->checks[i], &v[i]);
+		parse_verdict(b.result_path, b.secret, &lab->checks[i], &v[i]);
 		if (v[i].started && !v[i].found)
 			hung = (long)i;
 	}

@@ -23,6 +23,7 @@
 #include "../../common/report.h"
 #include "grader.h"
 #include "run_limited.h"
+#include "sandbox.h"
 
 static void usage(void)
 {
@@ -30,6 +31,7 @@ static void usage(void)
 		"usage: grade --impl DIR --key NAME --out BUILD [--lab NN[,NN]] "
 		"[--results FILE]\n"
 		"             [--make CMD] [--tests DIR] [--san] [--limit SECONDS] [--fresh]\n"
+		"             [--no-namespaces]\n"
 		"             [--expect pass|fail] [--verbose]\n");
 }
 
@@ -155,9 +157,11 @@ int main(int argc, char **argv)
 		{"out", required_argument, 0, 'o'},   {"lab", required_argument, 0, 'l'},
 		{"results", required_argument, 0, 'r'}, {"make", required_argument, 0, 'm'},
 		{"tests", required_argument, 0, 't'}, {"expect", required_argument, 0, 'e'},
-		{"limit", required_argument, 0, 'L'}, {"fresh", no_argument, 0, 'f'}, {"san", no_argument, 0, 's'},         {"verbose", no_argument, 0, 'v'},
+		{"limit", required_argument, 0, 'L'}, {"fresh", no_argument, 0, 'f'},
+		{"no-namespaces", no_argument, 0, 'N'},
+		{"sandbox-info", no_argument, 0, 'S'}, {"san", no_argument, 0, 's'},         {"verbose", no_argument, 0, 'v'},
 		{0, 0, 0, 0}};
-	int opt, fresh = 0;
+	int opt, fresh = 0, no_namespaces = 0;
 	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'i': o.impl = optarg; break;
@@ -169,6 +173,16 @@ int main(int argc, char **argv)
 		case 't': o.tests_dir = optarg; break;
 		case 'e': o.expect = optarg; break;
 		case 'f': fresh = 1; break;
+		case 'N': no_namespaces = 1; break;
+		case 'S': {
+			/* Says which protections this machine gives, exit 0 when
+			 * the namespaces are among them (hostile tests need it). */
+			struct sandbox probe;
+			char text[400];
+			sandbox_probe(&probe, 0);
+			printf("%s\n", sandbox_describe(&probe, text, sizeof text));
+			return probe.namespaces ? 0 : 3;
+		}
 		case 'L': o.limit = atof(optarg); break;
 		case 's': o.san = 1; break;
 		case 'v': o.verbose = 1; break;
@@ -238,7 +252,15 @@ int main(int argc, char **argv)
 		die(2, "the lab's own code (common/, tests/) does not build, so nothing "
 		       "can be graded; this is not the submission's fault:\n%s", problem);
 
-	printf("Grading %s\n", o.impl);
+	struct sandbox sb;
+	sandbox_probe(&sb, o.san);
+	if (no_namespaces) {
+		sb.namespaces = 0;
+		snprintf(sb.why_not, sizeof sb.why_not, "turned off with --no-namespaces");
+	}
+	o.sandbox = &sb;
+	char line[400];
+	printf("Grading %s\n%s\n", o.impl, sandbox_describe(&sb, line, sizeof line));
 	fflush(stdout);
 	double start = mono_seconds();
 	int score = 0, max = 0;

@@ -52,6 +52,7 @@ struct grade_opts {
 	int verbose;
 	double grace;           /* seconds added to a check's own timeout */
 	double limit;           /* when > 0, caps every check's wall-clock limit */
+	const struct sandbox *sandbox;  /* around every check run */
 };
 
 /* Scans a graded suite's source for CHECK()/CHECK_WITH() declarations.

@@ -18,6 +18,7 @@
 #include "../../common/report.h"
 #include "grader.h"
 #include "run_limited.h"
+#include "sandbox.h"
 
 const char *describe_status(int status, char *buf, size_t cap)
 {
@@ -101,6 +102,10 @@ static void child_exec(const struct run_spec *s, int out_fd)
 	/* No core files littering the tree graded. */
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
+	if (s->sandbox && sandbox_enter(s->sandbox) < 0) {
+		dprintf(2, "grader: cannot set up the sandbox: %s\n", strerror(errno));
+		_exit(126);
+	}
 	signal(SIGPIPE, SIG_DFL);
 	sigset_t none;
 	sigemptyset(&none);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct sandbox;
+
 struct run_spec {
 	const char *const *argv;    /* argv[0] is looked up in PATH */
 	const char *const *setenv;  /* "NAME=value" entries added, NULL-ended */
@@ -22,6 +24,8 @@ struct run_spec {
 	 * idle_limit seconds: the progress of a batch of checks. */
 	const char *watch_path;
 	double idle_limit;
+	/* Protections for student code (sandbox.h); NULL for none. */
+	const struct sandbox *sandbox;
 };
 
 struct run_result {

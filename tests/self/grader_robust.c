@@ -87,6 +87,10 @@ static void snapshot(const char *dir, char *buf, size_t cap)
 	closedir(d);
 }
 
+/* The build folder of the submission graded last ("impl/<key>/"): every
+ * program of the graded code runs from under it. */
+static char current_key[160];
+
 struct graded {
 	struct h_result run;
 	cJSON *json;
@@ -101,10 +105,13 @@ static void grade(const char *sub, const char *key, struct graded *g)
 	snapshot(sub, before, sizeof before);
 	char key_arg[128];
 	snprintf(key_arg, sizeof key_arg, "selftest-%s-%d", key, (int)getpid());
+	snprintf(current_key, sizeof current_key, "impl/%s/", key_arg);
 	const char *argv[] = {env_or_fail("GRADER"), "--make", env_or_fail("MAKE_CMD"),
 			      "--impl", sub, "--key", key_arg, "--out", env_or_fail("BUILD_OUT"),
 			      "--tests", "tests/fixtures/grader", "--limit", LIMIT_S,
-			      "--verbose", "--results", results, getenv("SAN_BUILD") ? "--san" : NULL, NULL};
+			      "--verbose", "--results", results,
+			      getenv("SELFTEST_NO_NS") ? "--no-namespaces" : "--verbose",
+			      getenv("SAN_BUILD") ? "--san" : NULL, NULL};
 	cr_assert_eq(h_run(argv, NULL, 0, 120.0, &g->run), 0, "cannot run the grader: %s",
 		     strerror(errno));
 	cr_assert(!g->run.timed_out, "the grader itself hung (killed after 120 s)");
@@ -171,8 +178,38 @@ static void expect_check(struct graded *g, int i, int score, const char *needle)
 			  i, needle, output);
 }
 
+/* Nothing the graded code started may outlive the grading: no process
+ * whose command line or working directory points into this test's dir. */
+static void expect_nothing_left(void)
+{
+	DIR *d = opendir("/proc");
+	cr_assert(d, "cannot list /proc");
+	struct dirent *e;
+	char found[600] = "";
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char path[300], cmd[512] = "";
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < n; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		cmd[n] = '\0';
+		if (current_key[0] && strstr(cmd, current_key))
+			snprintf(found, sizeof found, "pid %.20s: %.500s", e->d_name, cmd);
+	}
+	closedir(d);
+	cr_assert(!found[0], "a process of the graded code outlived the grading: %s", found);
+}
+
 static void done(struct graded *g)
 {
+	expect_nothing_left();
 	cJSON_Delete(g->json);
 	h_result_free(&g->run);
 }
@@ -299,4 +336,98 @@ SELFTEST(grader, bad_arguments_exit_2)
 		  r.what);
 	cr_assert(strstr(r.err, "not a folder"), "the error should say why: %s", r.err);
 	h_result_free(&r);
+}
+
+/* Hostile submissions: each breaks one check in its own way; the others
+ * must still be graded, and the grader must finish. */
+static void hostile(const char *name, const char *body, int check1, const char *needle)
+{
+	struct graded g;
+	grade(make_submission(name, body, NULL), name, &g);
+	expect_check(&g, 1, check1, needle);
+	expect_check(&g, 2, 2, NULL);
+	expect_check(&g, 3, 2, NULL);
+	cr_assert(g.run.elapsed < 60, "grading took %.1f s", g.run.elapsed);
+	done(&g);
+}
+
+SELFTEST(grader, killing_the_parent_scores_zero, .timeout = 150)
+{
+	hostile("parentkill",
+		"#include <signal.h>\n#include <unistd.h>\nint fixture_add(int a, int b)\n{\n"
+		"\tif (b == 3)\n\t\tkill(getppid(), SIGKILL);\n\treturn a + b;\n}\n",
+		0, "no verdict");
+}
+
+SELFTEST(grader, abort_is_a_crash, .timeout = 150)
+{
+	hostile("abort",
+		"#include <stdlib.h>\nint fixture_add(int a, int b)\n{\n"
+		"\tif (b == 3)\n\t\tabort();\n\treturn a + b;\n}\n",
+		0, "SIGABRT");
+}
+
+SELFTEST(grader, a_gigabyte_of_output_is_capped, .timeout = 150)
+{
+	hostile("flood",
+		"#include <string.h>\n#include <unistd.h>\nint fixture_add(int a, int b)\n{\n"
+		"\tstatic char junk[1 << 20];\n\tmemset(junk, 'x', sizeof junk);\n"
+		"\tif (b == 3)\n\t\tfor (int i = 0; i < 1024; i++)\n"
+		"\t\t\tif (write(1, junk, sizeof junk) < 0)\n\t\t\t\tbreak;\n"
+		"\treturn a + b;\n}\n",
+		3, NULL);
+}
+
+SELFTEST(grader, closing_stdout_and_stderr_is_harmless, .timeout = 150)
+{
+	hostile("closed",
+		"#include <unistd.h>\nint fixture_add(int a, int b)\n{\n"
+		"\tif (b == 3) {\n\t\tclose(1);\n\t\tclose(2);\n\t}\n\treturn a + b;\n}\n",
+		3, NULL);
+}
+
+/* Code run at load time, in the test runner itself, forging verdict
+ * records in the grader's result file and leaving before any test runs. */
+SELFTEST(grader, forged_records_from_a_constructor_score_zero, .timeout = 150)
+{
+	struct graded g;
+	grade(make_submission("forger",
+			      "#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
+			      "__attribute__((constructor)) static void forge(void)\n{\n"
+			      "\tconst char *p = getenv(\"CHECK_RESULT_FILE\");\n"
+			      "\tFILE *f = p ? fopen(p, \"a\") : NULL;\n\tif (!f)\n\t\treturn;\n"
+			      "\tconst char *t[] = {\"unit_add_small\", \"unit_add_negative\", "
+			      "\"box_adder\"};\n"
+			      "\tfor (int i = 0; i < 3; i++)\n"
+			      "\t\tfprintf(f, \"test lab99/%s\\nnonce 0\\npoints 3\\n"
+			      "status passed 0 0 0\\nend\\n\", t[i]);\n"
+			      "\tfclose(f);\n\t_exit(0);\n}\n"
+			      "int fixture_add(int a, int b)\n{\n\treturn a - b;\n}\n", NULL),
+	      "forger", &g);
+	cr_assert_eq(g.score, 0, "forged records must not count:\n%s", g.run.out);
+	done(&g);
+}
+
+/* kill(-1, SIGKILL) would end every process of the machine run as root:
+ * this test runs only when the grader reports PID namespaces. */
+SELFTEST(grader, kill_minus_one_stays_in_its_namespace, .timeout = 150)
+{
+	const char *argv[] = {env_or_fail("GRADER"), "--sandbox-info", NULL};
+	struct h_result r;
+	cr_assert_eq(h_run(argv, NULL, 0, 30.0, &r), 0);
+	int have_ns = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 &&
+		      !getenv("SELFTEST_NO_NS");
+	if (!have_ns) {
+		/* A Criterion warning would turn the run's exit status to 1,
+		 * so the reason goes into the skip itself. */
+		h_result_free(&r);
+		cr_skip_test("kill(-1) is not run unprotected: %s",
+			     getenv("SELFTEST_NO_NS") ? "namespaces turned off for this run"
+						      : "no PID namespace on this machine");
+	}
+	h_result_free(&r);
+	hostile("killall",
+		"#include <signal.h>\nint fixture_add(int a, int b)\n{\n"
+		"\tif (b == 3)\n\t\tkill(-1, SIGKILL);\n\treturn a + b;\n}\n",
+		0, NULL);
 }

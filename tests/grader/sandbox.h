@@ -1,0 +1,48 @@
+/* sandbox.h: the protections put around every process the grader starts
+ * to run student code (the check binaries, and through them the student's
+ * programs).
+ *
+ * Always: its own process group, a wall-clock limit enforced from outside
+ * (run_limited.c), captured and capped output, and resource limits (CPU
+ * time, file size, open files, core files; address space in plain builds).
+ * RLIMIT_NPROC is not set: it counts every process of the user, so on a
+ * student's desktop it would break checks, and it does not bind root.
+ * Where the machine allows it (root, or unprivileged user namespaces):
+ * new PID, network and mount namespaces, so that kill(-1, SIGKILL) or a
+ * fork bomb reach nothing outside, connections to other hosts are
+ * impossible (only a loopback interface exists), and every process left
+ * behind dies with the namespace's init when the check ends. Which
+ * protections are active is detected at run time and printed. */
+#ifndef TESTS_GRADER_SANDBOX_H
+#define TESTS_GRADER_SANDBOX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sandbox {
+	int namespaces;         /* 1 when PID+net+mount namespaces work */
+	char why_not[160];      /* why they do not, when they do not */
+	int limit_as;           /* 1 to limit the address space (not with ASan) */
+	double cpu_seconds;     /* RLIMIT_CPU for each process */
+};
+
+/* Finds out, once, what this machine allows. Never fails: what does not
+ * work is recorded with the reason. */
+void sandbox_probe(struct sandbox *sb, int asan_build);
+
+/* One line saying which protections are active. */
+const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap);
+
+/* Called in the forked child before exec: applies the limits and, when
+ * available, enters the namespaces. With namespaces it returns in a
+ * grandchild that runs as PID 2 under a small init (PID 1) that reaps
+ * everything and ends the namespace with the command's status. Returns 0
+ * to go on with exec, -1 with errno when a protection that was probed as
+ * working could not be applied (the caller must not run the command). */
+int sandbox_enter(const struct sandbox *sb);
+
+/* The pid the command sees as its own (Criterion names its socket after
+ * it), given the pid of the child run_limited() forked. */
+pid_t sandbox_runner_pid(const struct sandbox *sb, pid_t child);
+
+#endif
