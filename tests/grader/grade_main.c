@@ -181,7 +181,10 @@ int main(int argc, char **argv)
 			char text[400];
 			sandbox_probe(&probe, 0);
 			printf("%s\n", sandbox_describe(&probe, text, sizeof text));
-			return probe.namespaces ? 0 : 3;
+			int full = probe.namespaces && probe.pids_cgroup[0];
+			sandbox_release(&probe);
+			/* 0: namespaces and a process cap; 4: namespaces only. */
+			return full ? 0 : probe.namespaces ? 4 : 3;
 		}
 		case 'L': o.limit = atof(optarg); break;
 		case 's': o.san = 1; break;
@@ -265,8 +268,10 @@ int main(int argc, char **argv)
 	double start = mono_seconds();
 	int score = 0, max = 0;
 	for (size_t l = 0; l < n; l++) {
-		if (grade_lab(&o, &labs[l]) < 0)
+		if (grade_lab(&o, &labs[l]) < 0) {
+			sandbox_release(&sb);
 			return 2;
+		}
 		score += labs[l].score;
 		max += labs[l].max_score;
 	}
@@ -278,6 +283,7 @@ int main(int argc, char **argv)
 	}
 	printf("\nScore: %d/%d\n", score, max);
 	fflush(stdout);
+	sandbox_release(&sb);
 	int status = o.expect && !expectation_met(o.expect, labs, n) ? 1 : 0;
 	for (size_t l = 0; l < n; l++)
 		free(labs[l].checks);

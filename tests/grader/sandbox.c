@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,18 @@
 #define FILE_LIMIT (64L << 20)  /* a check writes traces, not gigabytes */
 #define OPEN_FILES 4096         /* lab 08 serves 100+ clients at once */
 #define ADDRESS_SPACE (4L << 30)
+#define MAX_PIDS 512            /* processes of one check at a time */
+
+static int write_text(const char *dir, const char *file, const char *text)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	int ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
 
 /* Brings the loopback interface up: a new network namespace starts with
  * lo down, and the labs use 127.0.0.1 for the TCP contrasts. */
@@ -128,6 +141,8 @@ int sandbox_enter(const struct sandbox *sb)
 	set_limit(RLIMIT_CPU, (rlim_t)(sb->cpu_seconds + 1));
 	if (sb->limit_as)
 		set_limit(RLIMIT_AS, ADDRESS_SPACE);
+	if (sb->pids_cgroup[0] && write_text(sb->pids_cgroup, "cgroup.procs", "0") < 0)
+		return -1;
 	if (!sb->namespaces)
 		return 0;
 	pid_t outer = getpid();
@@ -149,11 +164,56 @@ int sandbox_enter(const struct sandbox *sb)
 	return -1;
 }
 
+/* A cgroup of the grader's own with pids.max set: the v1 pids hierarchy,
+ * or cgroup v2 when its root delegates the pids controller. */
+static void make_pids_cgroup(struct sandbox *sb)
+{
+	static const char *const bases[] = {"/sys/fs/cgroup/pids", "/sys/fs/cgroup"};
+	for (size_t i = 0; i < 2; i++) {
+		char probe[300];
+		snprintf(probe, sizeof probe, "%s/pids.max", bases[i]);
+		int v1_root = i == 0 && access(bases[i], W_OK) == 0;
+		if (i == 1) {
+			FILE *f = fopen("/sys/fs/cgroup/cgroup.subtree_control", "r");
+			char line[256] = "";
+			if (!f)
+				continue;
+			if (!fgets(line, sizeof line, f))
+				line[0] = '\0';
+			fclose(f);
+			if (!strstr(line, "pids"))
+				continue;
+		} else if (!v1_root) {
+			continue;
+		}
+		char dir[200], max[32];
+		snprintf(dir, sizeof dir, "%s/socket-lab-grader-%d", bases[i], (int)getpid());
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			continue;
+		snprintf(max, sizeof max, "%d", MAX_PIDS);
+		if (write_text(dir, "pids.max", max) < 0) {
+			rmdir(dir);
+			continue;
+		}
+		snprintf(sb->pids_cgroup, sizeof sb->pids_cgroup, "%s", dir);
+		return;
+	}
+}
+
+void sandbox_release(struct sandbox *sb)
+{
+	if (sb->pids_cgroup[0]) {
+		rmdir(sb->pids_cgroup);
+		sb->pids_cgroup[0] = '\0';
+	}
+}
+
 void sandbox_probe(struct sandbox *sb, int asan_build)
 {
 	memset(sb, 0, sizeof *sb);
 	sb->limit_as = !asan_build;	/* ASan reserves terabytes of addresses */
 	sb->cpu_seconds = 120;
+	make_pids_cgroup(sb);
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(sb->why_not, sizeof sb->why_not, "fork: %s", strerror(errno));
@@ -200,8 +260,10 @@ const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
 {
 	snprintf(buf, cap,
 		 "Sandbox: own process group, wall-clock limit, output cap, limits on "
-		 "CPU/file size/open files/core%s; %s%s%s",
+		 "CPU/file size/open files/core%s; %s; %s%s%s",
 		 sb->limit_as ? "/address space" : "",
+		 sb->pids_cgroup[0] ? "at most 512 processes (pids cgroup)"
+				    : "no process-count limit (no writable pids cgroup)",
 		 sb->namespaces ? "PID, network and mount namespaces"
 				: "no namespaces (",
 		 sb->namespaces ? "" : sb->why_not, sb->namespaces ? "" : ")");

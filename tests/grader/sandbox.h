@@ -11,7 +11,10 @@
  * new PID, network and mount namespaces, so that kill(-1, SIGKILL) or a
  * fork bomb reach nothing outside, connections to other hosts are
  * impossible (only a loopback interface exists), and every process left
- * behind dies with the namespace's init when the check ends. Which
+ * behind dies with the namespace's init when the check ends. Where a
+ * cgroup pids controller is writable (v1 or v2), the number of processes a
+ * check may have at once is capped, which stops a fork bomb even as root
+ * (RLIMIT_NPROC does not bind root). Which
  * protections are active is detected at run time and printed. */
 #ifndef TESTS_GRADER_SANDBOX_H
 #define TESTS_GRADER_SANDBOX_H
@@ -21,6 +24,7 @@
 
 struct sandbox {
 	int namespaces;         /* 1 when PID+net+mount namespaces work */
+	char pids_cgroup[200];  /* a cgroup with pids.max for the checks, "" none */
 	char why_not[160];      /* why they do not, when they do not */
 	int limit_as;           /* 1 to limit the address space (not with ASan) */
 	double cpu_seconds;     /* RLIMIT_CPU for each process */
@@ -29,6 +33,9 @@ struct sandbox {
 /* Finds out, once, what this machine allows. Never fails: what does not
  * work is recorded with the reason. */
 void sandbox_probe(struct sandbox *sb, int asan_build);
+
+/* Removes what sandbox_probe() created (the pids cgroup). */
+void sandbox_release(struct sandbox *sb);
 
 /* One line saying which protections are active. */
 const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap);
