@@ -155,11 +155,14 @@ help:
 	@echo "  make grade                 grade your work in labs/ (installs deps on first use)"
 	@echo "  make grade LAB=02          grade one lab"
 	@echo "  make run-checks LAB=02     run one lab's Criterion suite directly, full output"
+	@echo "  make diagram LAB=02        draw the sequence diagram of your own run of lab 02"
+	@echo "                             (build/diagrams/NN-topic.svg, .png)"
 	@echo
 	@echo "Course staff"
 	@echo "  make grade IMPL=solutions  grade the references (must be full marks)"
 	@echo "  make grade SUBMISSION=DIR  grade a folder laid out like labs/, read-only"
 	@echo "  make grade RESULTS=F       also write Gradescope results.json to F"
+	@echo "  make diagrams              redraw diagrams/NN-topic.svg, .png from the references"
 	@echo
 	@echo "Developers"
 	@echo "  make test                  the project's own tests (sanitizers on)"
@@ -241,6 +244,53 @@ test-unit-run: $(UNIT_BIN)
 
 test-run: $(UNIT_BIN) $(SELF_BIN) $(GRADER)
 	$(Q)tests/run_selftests.sh "$(MAKE)" "$(OUT)"
+
+# ---- diagrams ----------------------------------------------------------------
+# seqdiag (diagrams/tool/) draws a sequence diagram from an strace log. A lab
+# gets a diagram when diagrams/scenarios/NN-topic.sh exists: that script runs
+# the lab's programs the way a student would, and diagrams/trace_scenario.sh
+# runs it under strace and draws what the kernel saw.
+#   make diagrams        the reference diagrams diagrams/NN-topic.{svg,png},
+#                        from a real run of solutions/ (committed)
+#   make diagram LAB=NN  the same from your own programs (IMPL=, SUBMISSION=),
+#                        into build/diagrams/NN-topic.{dot,svg,png}
+SEQDIAG_SRC  := $(wildcard diagrams/tool/*.c)
+SEQDIAG_OBJ  := $(SEQDIAG_SRC:%.c=$(OUT)/%.o)
+SEQDIAG      := $(OUT)/diagrams/seqdiag
+DIAGRAM_LABS := $(filter $(ALL_LABS),$(sort $(basename $(notdir \
+                  $(wildcard diagrams/scenarios/[0-9][0-9]-*.sh)))))
+DIAGRAM_LAB  := $(if $(LAB),$(filter $(LAB)-%,$(DIAGRAM_LABS)),)
+
+$(OUT)/diagrams/%.o: diagrams/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -Icommon -c $< -o $@
+
+$(SEQDIAG): $(SEQDIAG_OBJ) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^
+
+# The unit tests run the tool on live traces (found beside the unit binary).
+$(UNIT_BIN): | $(SEQDIAG)
+
+.PHONY: seqdiag diagrams diagrams-run diagram
+seqdiag: $(SEQDIAG)
+
+# Reference diagrams come from solutions/, whatever IMPL says.
+diagrams:
+	$(Q)$(MAKE) --no-print-directory IMPL=solutions SUBMISSION= diagrams-run
+
+diagrams-run: $(SEQDIAG) $(foreach l,$(DIAGRAM_LABS),$($(l)_PROG))
+	$(Q)for l in $(DIAGRAM_LABS); do \
+	  diagrams/trace_scenario.sh "$(SEQDIAG)" "$$l" "$(IMPL_OUT)/$$l/bin" "diagrams/$$l" \
+	    "reference run of solutions/" --strict || exit 1; \
+	done
+
+diagram: $(SEQDIAG) $(if $(DIAGRAM_LAB),$($(DIAGRAM_LAB)_PROG))
+	@$(if $(DIAGRAM_LAB),:,echo "diagram: needs LAB=NN, one of: $(DIAGRAM_LABS)" >&2; exit 2)
+	$(Q)diagrams/trace_scenario.sh "$(SEQDIAG)" "$(DIAGRAM_LAB)" "$(IMPL_OUT)/$(DIAGRAM_LAB)/bin" \
+	  "build/diagrams/$(DIAGRAM_LAB)" "your run of $(IMPL_DIR)/"
+# ---- end of diagrams -----------------------------------------------------------
 
 clean:
 	rm -rf build

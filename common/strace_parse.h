@@ -71,6 +71,16 @@ int trace_read(FILE *in, struct trace *t);
 int trace_load(const char *path, struct trace *t);
 void trace_free(struct trace *t);
 
+/* Reads the per-process files of `strace -ff -o PREFIX` (PREFIX.<pid>,
+ * whose lines carry no pid) into one trace: each record gets the pid of
+ * its file, and the files are merged by timestamp (a file's own order is
+ * kept; equal times go in pid order). Returns 0, or -1 with errno set
+ * (ENOENT when no PREFIX.<pid> file exists). */
+int trace_load_ff(const char *prefix, struct trace *t);
+
+/* trace_load(path) when path is a file, else trace_load_ff(path). */
+int trace_load_any(const char *path, struct trace *t);
+
 /* Copies the i-th top-level argument (0-based) of a call into buf,
  * respecting quotes, brackets, braces and <...> tags. Returns its length,
  * or -1 with errno ERANGE when there is no such argument or it does not

@@ -1,0 +1,376 @@
+/* seq_label.c: the words on each arrow.
+ *
+ * A label is short enough to keep the diagram at page width: the call
+ * with its key arguments (fd, address, address length, backlog, byte
+ * count) and its result (an error by name); a long one is broken before
+ * the result. Data calls add the lines of seq_data.c: which of the two
+ * copies the arrow is, and the "#n" that ties a write to its reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seq_model.h"
+#include "seq_text.h"
+
+#define ARG_MAX 512
+#define WIDE 46 /* a label line longer than this is broken */
+
+static int arg(const struct trace_event *ev, int i, char *buf, size_t cap)
+{
+	if (trace_arg(ev, i, buf, cap) < 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* The fd number of argument i ("3<UNIX-STREAM:[...]>" -> 3), or -1. */
+static int fd_arg(const struct trace_event *ev, int i)
+{
+	char text[ARG_MAX];
+	struct trace_fd fd;
+	if (arg(ev, i, text, sizeof(text)) < 0 || trace_parse_fd(text, &fd) < 0)
+		return -1;
+	return fd.fd;
+}
+
+/* A quoted string found after `key` in text, unescaped into out (shown
+ * with non-printable bytes as '.'). Returns 0, or -1 when absent. */
+static int string_after(const char *text, const char *key, char *out, size_t cap)
+{
+	const char *p = strstr(text, key);
+	if (!p)
+		return -1;
+	p += strlen(key);
+	char raw[256];
+	int n = trace_unquote(p, raw, sizeof(raw), NULL);
+	if (n < 0)
+		return -1;
+	text_preview(out, cap, raw, (size_t)n, cap - 1);
+	return 0;
+}
+
+/* A socket address as strace prints it, made short: "/tmp/x/s.sock",
+ * "@name", "127.0.0.1:5000", "(no name)". */
+static void address(const char *text, char *out, size_t cap)
+{
+	char name[200];
+	if (strcmp(text, "NULL") == 0) {
+		snprintf(out, cap, "NULL");
+	} else if (strstr(text, "sun_path=@")) {
+		string_after(text, "sun_path=@", name, sizeof(name));
+		char tail[64];
+		text_tail(tail, sizeof(tail), name, 32);
+		snprintf(out, cap, "@%s", tail);
+	} else if (strstr(text, "sun_path=")) {
+		string_after(text, "sun_path=", name, sizeof(name));
+		char tail[64];
+		text_tail(tail, sizeof(tail), name, 32);
+		snprintf(out, cap, "\"%s\"", tail);
+	} else if (strstr(text, "AF_UNIX")) {
+		snprintf(out, cap, "(no name)");
+	} else if (strstr(text, "sin_port=htons(") || strstr(text, "sin6_port=htons(")) {
+		const char *p = strstr(text, "port=htons(");
+		long port = strtol(p + strlen("port=htons("), NULL, 10);
+		char ip[64] = "?";
+		if (string_after(text, "inet_addr(", ip, sizeof(ip)) < 0) {
+			const char *q = strstr(text, "inet_pton(AF_INET6, ");
+			if (q)
+				string_after(q, "inet_pton(AF_INET6, ", ip, sizeof(ip));
+		}
+		snprintf(out, cap, strchr(ip, ':') ? "[%s]:%ld" : "%s:%ld", ip, port);
+	} else {
+		text_head(out, cap, text, 24);
+	}
+}
+
+/* "SOCK_STREAM|SOCK_CLOEXEC" -> "SOCK_STREAM|CLOEXEC": the flags after
+ * the type lose their common prefix, to keep labels short. */
+static void short_flags(const char *type, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (const char *p = type; *p && o + 1 < cap;) {
+		if (p != type && p[-1] == '|' && strncmp(p, "SOCK_", 5) == 0)
+			p += 5;
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+/* "poll(fd 3 POLLIN, 20 ms)": the fds and events of a poll()'s array,
+ * and its timeout. */
+static size_t poll_text(const struct trace_event *ev, char *buf, size_t cap)
+{
+	char fds[ARG_MAX], tmo[ARG_MAX];
+	arg(ev, 0, fds, sizeof(fds));
+	arg(ev, 2, tmo, sizeof(tmo));
+	size_t len = text_add(buf, cap, 0, "%s(", ev->name);
+	int n = 0;
+	for (const char *p = strstr(fds, "fd="); p && n < 3; p = strstr(p + 3, "fd="), n++) {
+		long fd = strtol(p + 3, NULL, 10);
+		const char *e = strstr(p, "events=");
+		char events[48] = "";
+		if (e) {
+			e += strlen("events=");
+			size_t k = strcspn(e, ",}");
+			snprintf(events, sizeof(events), " %.*s", (int)(k < 40 ? k : 40), e);
+		}
+		len = text_add(buf, cap, len, "%sfd %ld%s", n ? ", " : "", fd, events);
+	}
+	if (strcmp(ev->name, "poll") == 0)
+		return text_add(buf, cap, len, ", %s ms)", tmo[0] ? tmo : "?");
+	char shown[40];
+	text_head(shown, sizeof(shown), tmo, 30);
+	return text_add(buf, cap, len, ", %s)", shown);
+}
+
+/* A struct timeval of SO_RCVTIMEO/SO_SNDTIMEO, which strace 6.1 shows as
+ * 16 raw bytes for the _OLD options: "300 ms", "0 (no timeout)". Returns
+ * 1 when it could decode it. */
+static int timeval_text(const char *opt, const char *value, char *out, size_t cap)
+{
+	unsigned char raw[32];
+	if (!strstr(opt, "TIMEO"))
+		return 0;
+	int n = trace_unquote(value, (char *)raw, sizeof(raw), NULL);
+	if (n != 16)
+		return 0;
+	unsigned long long sec = 0, usec = 0;
+	for (int k = 7; k >= 0; k--) { /* little-endian 64-bit fields */
+		sec = sec << 8 | raw[k];
+		usec = usec << 8 | raw[8 + k];
+	}
+	if (sec == 0 && usec == 0)
+		snprintf(out, cap, "0 (no timeout)");
+	else if (sec < 10)
+		snprintf(out, cap, "%llu ms", sec * 1000 + usec / 1000);
+	else
+		snprintf(out, cap, "%llu.%03llu s", sec, usec / 1000);
+	return 1;
+}
+
+/* "execve server s.sock --count 1" from the program and its argv. */
+static size_t exec_text(const struct seq *s, const struct seq_row *r, char *buf, size_t cap)
+{
+	const struct trace_event *ev = &s->t->ev[r->ev];
+	const struct seq_lane *l = &s->lanes[r->lane];
+	char argv[ARG_MAX], line[256] = "";
+	size_t len = text_add(line, sizeof(line), 0, "%s", l->prog);
+	arg(ev, 1, argv, sizeof(argv));
+	/* Skip argv[0] (the program, cut by -s), then each quoted word. */
+	const char *p = argv[0] == '[' ? argv + 1 : argv;
+	for (int k = 0; *p; k++) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p != '"')
+			break;
+		char word[128];
+		int n = trace_unquote(p, word, sizeof(word), NULL);
+		/* Step over the string: to the closing quote, escapes and all. */
+		for (p++; *p && *p != '"'; p++)
+			if (*p == '\\' && p[1])
+				p++;
+		if (*p)
+			p++;
+		while (*p == '.')
+			p++; /* the "..." of a cut string */
+		if (k > 0 && n >= 0) {
+			char shown[64];
+			text_preview(shown, sizeof(shown), word, (size_t)n, 28);
+			len = text_add(line, sizeof(line), len, " %s", shown);
+		}
+	}
+	char cut[80];
+	text_head(cut, sizeof(cut), line, 44);
+	return text_add(buf, cap, 0, "execve: %s", cut);
+}
+
+/* The call with its key arguments, no result. */
+static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf, size_t cap)
+{
+	const struct trace_event *ev = &s->t->ev[r->ev];
+	const char *n = ev->name;
+	char a1[ARG_MAX], a2[ARG_MAX], a3[ARG_MAX], shown[128];
+	int fd = fd_arg(ev, 0);
+	arg(ev, 1, a1, sizeof(a1));
+	arg(ev, 2, a2, sizeof(a2));
+	arg(ev, 3, a3, sizeof(a3));
+
+	if (strcmp(n, "execve") == 0)
+		return exec_text(s, r, buf, cap);
+	if (strcmp(n, "socket") == 0 || strcmp(n, "socketpair") == 0) {
+		char a0[ARG_MAX], type[ARG_MAX];
+		arg(ev, 0, a0, sizeof(a0));
+		short_flags(a1, type, sizeof(type));
+		size_t len = text_add(buf, cap, 0, "%s(%s, %s", n, a0, type);
+		if (strcmp(a2, "0") != 0 && strcmp(a2, "IPPROTO_IP") != 0)
+			len = text_add(buf, cap, len, ", %s", a2);
+		return text_add(buf, cap, len, ")");
+	}
+	if (strcmp(n, "bind") == 0 || strcmp(n, "connect") == 0) {
+		address(a1, shown, sizeof(shown));
+		return text_add(buf, cap, 0, "%s(%d, %s, %s)", n, fd, shown, a2);
+	}
+	if (strcmp(n, "listen") == 0)
+		return text_add(buf, cap, 0, "listen(%d, backlog %s)", fd, a1);
+	if (strcmp(n, "accept") == 0 || strcmp(n, "accept4") == 0 ||
+	    strcmp(n, "close") == 0 || strcmp(n, "getsockname") == 0 ||
+	    strcmp(n, "getpeername") == 0 || strcmp(n, "readv") == 0 ||
+	    strcmp(n, "writev") == 0 || strcmp(n, "sendmsg") == 0 || strcmp(n, "recvmsg") == 0)
+		return text_add(buf, cap, 0, "%s(%d)", n, fd);
+	if (strcmp(n, "shutdown") == 0)
+		return text_add(buf, cap, 0, "shutdown(%d, %s)", fd, a1);
+	if (strcmp(n, "setsockopt") == 0 || strcmp(n, "getsockopt") == 0) {
+		if (!timeval_text(a2, a3, shown, sizeof(shown)))
+			text_head(shown, sizeof(shown), a3, 30);
+		return text_add(buf, cap, 0, "%s(%d, %s, %s)", n, fd, a2, shown);
+	}
+	if (strcmp(n, "unlink") == 0 || strcmp(n, "unlinkat") == 0) {
+		char p[ARG_MAX], path[200], tail[64];
+		arg(ev, strcmp(n, "unlink") == 0 ? 0 : 1, p, sizeof(p));
+		if (trace_unquote(p, path, sizeof(path), NULL) >= 0)
+			text_tail(tail, sizeof(tail), path, 32);
+		else
+			text_head(tail, sizeof(tail), p, 28);
+		return text_add(buf, cap, 0, "%s(\"%s\")", n, tail);
+	}
+	if (flow_is_write(n)) {
+		size_t len = a2[0] ? text_add(buf, cap, 0, "%s(%d, %s B", n, fd, a2)
+				   : text_add(buf, cap, 0, "%s(%d", n, fd);
+		if ((strcmp(n, "sendto") == 0 || strcmp(n, "send") == 0) && strcmp(a3, "0") != 0)
+			len = text_add(buf, cap, len, ", %s", a3);
+		return text_add(buf, cap, len, ")");
+	}
+	if (flow_is_read(n)) {
+		/* A read cut short by the process's death has no length. */
+		size_t len = a2[0] ? text_add(buf, cap, 0, "%s(%d, max %s", n, fd, a2)
+				   : text_add(buf, cap, 0, "%s(%d", n, fd);
+		if ((strcmp(n, "recvfrom") == 0 || strcmp(n, "recv") == 0) && strcmp(a3, "0") != 0)
+			len = text_add(buf, cap, len, ", %s", a3);
+		return text_add(buf, cap, len, ")");
+	}
+	if (strcmp(n, "poll") == 0 || strcmp(n, "ppoll") == 0)
+		return poll_text(ev, buf, cap);
+	if (strcmp(n, "fcntl") == 0) {
+		text_head(shown, sizeof(shown), a2, 24);
+		return text_add(buf, cap, 0, "fcntl(%d, %s%s%s)", fd, a1, a2[0] ? ", " : "", shown);
+	}
+	text_head(shown, sizeof(shown), ev->args ? ev->args : "", 30);
+	return text_add(buf, cap, 0, "%s(%s)", n, shown);
+}
+
+/* " = 3", " = -1 ECONNREFUSED", " = 0 (EOF)", " = [3, 4]". */
+static size_t result_text(const struct trace_event *ev, char *buf, size_t cap, size_t len)
+{
+	if (!ev->has_ret)
+		return text_add(buf, cap, len, " = ?");
+	if (ev->ret < 0 && ev->errname[0])
+		return text_add(buf, cap, len, " = -1 %s", ev->errname);
+	if (flow_is_read(ev->name) && ev->ret == 0)
+		return text_add(buf, cap, len, " = 0 (EOF)");
+	if (strcmp(ev->name, "socketpair") == 0 && ev->ret == 0) {
+		char pair[ARG_MAX];
+		struct trace_fd a, b;
+		char one[ARG_MAX];
+		if (arg(ev, 3, pair, sizeof(pair)) == 0 && pair[0] == '[') {
+			/* "[3<UNIX-STREAM:[..]>, 4<...>]": the two fd numbers. */
+			struct trace_event tmp = {.args = pair + 1};
+			if (trace_arg(&tmp, 0, one, sizeof(one)) >= 0 && trace_parse_fd(one, &a) == 0 &&
+			    trace_arg(&tmp, 1, one, sizeof(one)) >= 0) {
+				size_t l = strlen(one);
+				if (l > 0 && one[l - 1] == ']')
+					one[l - 1] = '\0';
+				if (trace_parse_fd(one, &b) == 0)
+					return text_add(buf, cap, len, " = 0, fds [%d, %d]", a.fd, b.fd);
+			}
+		}
+	}
+	if ((strcmp(ev->name, "getsockname") == 0 || strcmp(ev->name, "getpeername") == 0) &&
+	    ev->ret == 0) {
+		char a1[ARG_MAX], shown[128];
+		arg(ev, 1, a1, sizeof(a1));
+		address(a1, shown, sizeof(shown));
+		return text_add(buf, cap, len, " = 0: %s", shown);
+	}
+	return text_add(buf, cap, len, " = %ld", ev->ret);
+}
+
+/* How long a call took, when 1 ms or more: " (12.5 ms)" in a call's
+ * label, "\nafter 12.5 ms" on the return of a call that waited. */
+static size_t duration_text(const struct trace_event *ev, char *buf, size_t cap, size_t len,
+			    int after)
+{
+	const char *pre = after ? "\nafter " : " (", *post = after ? "" : ")";
+	if (ev->duration >= 1.0)
+		return text_add(buf, cap, len, "%s%.3f s%s", pre, ev->duration, post);
+	if (ev->duration >= 0.001)
+		return text_add(buf, cap, len, "%s%.1f ms%s", pre, ev->duration * 1000, post);
+	return len;
+}
+
+int seq_from_kernel(const struct seq *s, const struct seq_row *r)
+{
+	const struct trace_event *ev = &s->t->ev[r->ev];
+	switch (r->kind) {
+	case ROW_SIGNAL:
+	case ROW_RETURN:
+		return 1;
+	case ROW_CALL:
+		return flow_is_read(ev->name);
+	default:
+		return 0;
+	}
+}
+
+size_t seq_label(const struct seq *s, const struct seq_row *r, char *buf, size_t cap,
+		 int *style)
+{
+	const struct trace_event *ev = &s->t->ev[r->ev];
+	size_t len = 0;
+	*style = SEQ_STYLE_PLAIN;
+	buf[0] = '\0';
+	if (r->count > 1)
+		len = text_add(buf, cap, len, "x%ld ", r->count);
+	switch (r->kind) {
+	case ROW_SIGNAL:
+		*style = SEQ_STYLE_SIGNAL;
+		return text_add(buf, cap, len, "%s", ev->name);
+	case ROW_EXIT:
+		if (ev->status != 0)
+			*style = SEQ_STYLE_ERROR;
+		return text_add(buf, cap, len, "exit %d", ev->status);
+	case ROW_KILLED:
+		*style = SEQ_STYLE_ERROR;
+		return text_add(buf, cap, len, "killed by %s", ev->name);
+	case ROW_WAIT:
+		*style = SEQ_STYLE_WAIT;
+		len += call_text(s, r, buf + len, cap - len);
+		return text_add(buf, cap, len, ev->has_ret ? " ...\nwaits" : " ...\nnever returned");
+	case ROW_RETURN:
+		len = text_add(buf, cap, len, "%s", ev->name);
+		len = result_text(ev, buf, cap, len);
+		len = duration_text(ev, buf, cap, len, 1);
+		break;
+	case ROW_CALL:
+		len += call_text(s, r, buf + len, cap - len);
+		if (strcmp(ev->name, "execve") != 0) {
+			/* A long call puts its result on a line of its own, to keep
+			 * the columns narrow. */
+			char res[96];
+			size_t rl = result_text(ev, res, sizeof(res), 0);
+			rl = duration_text(ev, res, sizeof(res), rl, 0);
+			len = text_add(buf, cap, len, "%s%s", len + rl > WIDE ? "\n" : "",
+				       res + (len + rl > WIDE));
+		}
+		break;
+	}
+	if (ev->has_ret && ev->ret < 0 && ev->errname[0]) {
+		*style = SEQ_STYLE_ERROR;
+		return len;
+	}
+	size_t before = len;
+	len = seq_data_text(s, r, buf, cap, len);
+	if (len != before)
+		*style = SEQ_STYLE_DATA;
+	return len;
+}
