@@ -42,6 +42,7 @@ PKG_MODULES  := criterion libcjson
 DEPS_STAMP   := build/.deps-ok
 
 # ---- toolchain ----------------------------------------------------------------
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 VARIANT  := $(if $(SAN),san,rel)
 OUT      := build/$(VARIANT)
 CC       ?= cc
@@ -233,7 +234,7 @@ $(SELF_BIN): $(SELF_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(COMMON_LIB)
 
 # `make test` always uses the sanitizer variant, whatever SAN says.
 test:
-	$(Q)$(MAKE) --no-print-directory SAN=1 test-run
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) SAN=1 test-run
 
 test-unit:
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-unit-run
@@ -242,7 +243,7 @@ test-unit:
 test-unit-run: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN) -j1 --short-filename
 
-test-run: $(UNIT_BIN) $(SELF_BIN) $(GRADER)
+test-run: $(UNIT_BIN) $(SELF_BIN) $(GRADER) $(SEQDIAG)
 	$(Q)tests/run_selftests.sh "$(MAKE)" "$(OUT)"
 
 # ---- diagrams ----------------------------------------------------------------

@@ -32,9 +32,10 @@ step() {
 
 # Everything the steps share is built first, so that the steps (which run
 # side by side) never build the same file at the same time.
-if ! "$MAKE_CMD" --no-print-directory -s SAN=1 all IMPL=solutions >"$log_dir/build" 2>&1 ||
-   ! "$MAKE_CMD" --no-print-directory -s SAN=1 all IMPL=labs >>"$log_dir/build" 2>&1 ||
-   ! "$MAKE_CMD" --no-print-directory -s SAN=1 TESTS_DIR=tests/fixtures/grader \
+jobs=-j$(nproc 2>/dev/null || echo 2)
+if ! "$MAKE_CMD" --no-print-directory -s "$jobs" SAN=1 all IMPL=solutions >"$log_dir/build" 2>&1 ||
+   ! "$MAKE_CMD" --no-print-directory -s "$jobs" SAN=1 all IMPL=labs >>"$log_dir/build" 2>&1 ||
+   ! "$MAKE_CMD" --no-print-directory -s "$jobs" SAN=1 TESTS_DIR=tests/fixtures/grader \
 	"$OUT/tests/fixtures/grader/99-selftest.o" >>"$log_dir/build" 2>&1; then
 	cat "$log_dir/build"
 	echo "selftest: 0 passed, 1 failed"
