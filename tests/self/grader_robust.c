@@ -351,6 +351,19 @@ static void hostile(const char *name, const char *body, int check1, const char *
 	done(&g);
 }
 
+SELFTEST(grader, sleeping_forever_in_accept_is_killed, .timeout = 150)
+{
+	hostile("accept",
+		"#include <sys/socket.h>\n#include <sys/un.h>\n"
+		"int fixture_add(int a, int b)\n{\n"
+		"\tstruct sockaddr_un me = {AF_UNIX};\n"
+		"\tint fd = socket(AF_UNIX, SOCK_STREAM, 0);\n"
+		"\tif (b == 3 && bind(fd, (void *)&me, sizeof me.sun_family) == 0 &&\n"
+		"\t    listen(fd, 1) == 0)\n"
+		"\t\taccept(fd, 0, 0);\n\treturn a + b;\n}\n",
+		0, "timed out");
+}
+
 SELFTEST(grader, killing_the_parent_scores_zero, .timeout = 150)
 {
 	hostile("parentkill",
