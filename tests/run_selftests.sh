@@ -57,9 +57,9 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 {
 	step "unit tests (common/, harness)" unit "$OUT/tests/unit/unit_tests" -j1 --short-filename
 	step "grader on hostile fixture submissions" self \
-		"$OUT/tests/self/self_tests" -j2 --short-filename
+		"$OUT/tests/self/self_tests" -j4 --short-filename
 	step "same, namespaces turned off" self_no_ns env SELFTEST_NO_NS=1 \
-		"$OUT/tests/self/self_tests" -j2 --short-filename
+		"$OUT/tests/self/self_tests" -j4 --short-filename
 } &
 wait
 

@@ -178,7 +178,8 @@ int main(int argc, char **argv)
 			/* Says which protections this machine gives, exit 0 when
 			 * the namespaces are among them (hostile tests need it). */
 			struct sandbox probe;
-			char text[400];
+			char text[600];
+			sandbox_protect(&probe, NULL, NULL, NULL);
 			sandbox_probe(&probe, 0);
 			printf("%s\n", sandbox_describe(&probe, text, sizeof text));
 			int full = probe.namespaces && probe.pids_cgroup[0];
@@ -256,13 +257,15 @@ int main(int argc, char **argv)
 		       "can be graded; this is not the submission's fault:\n%s", problem);
 
 	struct sandbox sb;
+	char here[PATH_MAX];
+	sandbox_protect(&sb, getcwd(here, sizeof here), o.out, o.impl);
 	sandbox_probe(&sb, o.san);
 	if (no_namespaces) {
 		sb.namespaces = 0;
 		snprintf(sb.why_not, sizeof sb.why_not, "turned off with --no-namespaces");
 	}
 	o.sandbox = &sb;
-	char line[400];
+	char line[600];
 	printf("Grading %s\n%s\n", o.impl, sandbox_describe(&sb, line, sizeof line));
 	fflush(stdout);
 	double start = mono_seconds();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -81,6 +82,56 @@ static void exit_like(int status)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
 }
 
+/* Read-only everywhere but /tmp and /dev/shm, and read-only again for the
+ * protected folders (which may live under /tmp, as a CI clone does). */
+static int read_only_filesystem(const struct sandbox *sb)
+{
+	static const char *const writable[] = {"/tmp", "/dev/shm"};
+	for (size_t i = 0; i < 2; i++)
+		if (access(writable[i], F_OK) == 0 &&
+		    mount(writable[i], writable[i], NULL, MS_BIND | MS_REC, NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < 3; i++) {
+		const char *dir = sb->read_only[i];
+		if (!dir[0])
+			continue;
+		if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+			return -1;
+	}
+	return mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+}
+
+/* Drops the capabilities that would let root undo the sandbox (remount,
+ * load modules, reconfigure the network, trace or kill outside) from the
+ * bounding set; the exec that follows then leaves them out. Kept: what the
+ * checks use to play other users (setuid/setgid, chown, file access) and
+ * raw sockets (lab 01). */
+static int drop_capabilities(void)
+{
+	static const int drop[] = {
+		CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_BOOT, CAP_SYS_RAWIO, CAP_SYS_TIME,
+		CAP_NET_ADMIN, CAP_MKNOD, CAP_SYS_CHROOT, CAP_SYS_PTRACE, CAP_LINUX_IMMUTABLE,
+		CAP_MAC_ADMIN, CAP_MAC_OVERRIDE, CAP_SYSLOG, CAP_SYS_RESOURCE, CAP_BPF,
+		CAP_PERFMON, CAP_CHECKPOINT_RESTORE, CAP_SETFCAP, CAP_SETPCAP,
+	};
+	for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+		if (prctl(PR_CAPBSET_DROP, drop[i], 0, 0, 0) < 0 && errno != EINVAL)
+			return -1;
+	return 0;
+}
+
+void sandbox_protect(struct sandbox *sb, const char *root, const char *build,
+		     const char *submission)
+{
+	const char *dirs[3] = {root, build, submission};
+	for (size_t i = 0; i < 3; i++) {
+		sb->read_only[i][0] = '\0';
+		if (dirs[i] && !realpath(dirs[i], sb->read_only[i]))
+			sb->read_only[i][0] = '\0';
+	}
+}
+
 /* Makes the next process created in this PID namespace get number
  * next + 1. Criterion's runner names its socket /tmp/criterion_<pid>.sock
  * after its own pid; in a new namespace that pid would be 2 for every
@@ -99,15 +150,18 @@ static int set_next_pid(pid_t next)
 /* PID 1 of the namespace: starts the command (returns 0 in its child),
  * reaps every process re-parented to it, and exits like the command when
  * that ends; its death kills whatever is left in the namespace. */
-static int become_init(pid_t outer)
+static int become_init(const struct sandbox *sb, pid_t outer)
 {
 	if (private_proc() < 0 || loopback_up() < 0 || set_next_pid(outer) < 0)
 		_exit(126);
 	pid_t cmd = fork();
 	if (cmd < 0)
 		_exit(126);
-	if (cmd == 0)
+	if (cmd == 0) {
+		if (read_only_filesystem(sb) < 0 || drop_capabilities() < 0)
+			_exit(126);
 		return 0;
+	}
 	for (;;) {
 		int status;
 		pid_t got = waitpid(-1, &status, 0);
@@ -152,7 +206,7 @@ int sandbox_enter(const struct sandbox *sb)
 	if (init < 0)
 		return -1;
 	if (init == 0)
-		return become_init(outer);
+		return become_init(sb, outer);
 	/* The outer child stays outside the namespace, in the grader's
 	 * process group, and passes the command's status on. */
 	int status;
@@ -210,7 +264,12 @@ void sandbox_release(struct sandbox *sb)
 
 void sandbox_probe(struct sandbox *sb, int asan_build)
 {
+	/* Everything but the protected folders, which sandbox_protect() named
+	 * and the probe below tries for real. */
+	char keep[sizeof sb->read_only];
+	memcpy(keep, sb->read_only, sizeof keep);
 	memset(sb, 0, sizeof *sb);
+	memcpy(sb->read_only, keep, sizeof keep);
 	sb->limit_as = !asan_build;	/* ASan reserves terabytes of addresses */
 	sb->cpu_seconds = 120;
 	make_pids_cgroup(sb);
@@ -226,7 +285,9 @@ void sandbox_probe(struct sandbox *sb, int asan_build)
 		pid_t init = fork();
 		if (init == 0)
 			_exit(private_proc() < 0 ? 11 : loopback_up() < 0 ? 12 :
-			      set_next_pid(1000) < 0 ? 16 : 0);
+			      set_next_pid(1000) < 0 ? 16 :
+			      read_only_filesystem(sb) < 0 ? 17 :
+			      drop_capabilities() < 0 ? 18 : 0);
 		int status;
 		if (init < 0 || waitpid(init, &status, 0) < 0)
 			_exit(13);
@@ -243,12 +304,14 @@ void sandbox_probe(struct sandbox *sb, int asan_build)
 		[14] = "the namespace probe crashed",
 		[15] = "the namespace probe crashed",
 		[16] = "cannot choose pids in a new PID namespace (ns_last_pid)",
+		[17] = "cannot make the filesystem read-only in a new mount namespace",
+		[18] = "cannot drop capabilities",
 	};
 	if (code == 0)
 		sb->namespaces = 1;
 	else
 		snprintf(sb->why_not, sizeof sb->why_not, "%s",
-			 code < 17 && reasons[code] ? reasons[code] : "unknown failure");
+			 code < 19 && reasons[code] ? reasons[code] : "unknown failure");
 }
 
 pid_t sandbox_runner_pid(const struct sandbox *sb, pid_t child)
@@ -264,7 +327,9 @@ const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
 		 sb->limit_as ? "/address space" : "",
 		 sb->pids_cgroup[0] ? "at most 512 processes (pids cgroup)"
 				    : "no process-count limit (no writable pids cgroup)",
-		 sb->namespaces ? "PID, network and mount namespaces"
+		 sb->namespaces ? "PID, network and mount namespaces, read-only files "
+				  "but /tmp (project, build and submission read-only), "
+				  "capabilities to undo that dropped"
 				: "no namespaces (",
 		 sb->namespaces ? "" : sb->why_not, sb->namespaces ? "" : ")");
 	return buf;

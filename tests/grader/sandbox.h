@@ -11,7 +11,12 @@
  * new PID, network and mount namespaces, so that kill(-1, SIGKILL) or a
  * fork bomb reach nothing outside, connections to other hosts are
  * impossible (only a loopback interface exists), and every process left
- * behind dies with the namespace's init when the check ends. Where a
+ * behind dies with the namespace's init when the check ends; the
+ * filesystem is read-only but for /tmp and /dev/shm (the project, its
+ * build and the submission stay read-only even under /tmp), and the
+ * capabilities that could undo that (CAP_SYS_ADMIN and others) are
+ * dropped, so code running as root cannot rewrite the grader, the other
+ * labs' binaries or the submission. Where a
  * cgroup pids controller is writable (v1 or v2), the number of processes a
  * check may have at once is capped, which stops a fork bomb even as root
  * (RLIMIT_NPROC does not bind root). Which
@@ -27,12 +32,20 @@ struct sandbox {
 	char pids_cgroup[200];  /* a cgroup with pids.max for the checks, "" none */
 	char why_not[160];      /* why they do not, when they do not */
 	int limit_as;           /* 1 to limit the address space (not with ASan) */
+	/* With namespaces: the whole filesystem is read-only for the check
+	 * but for /tmp and /dev/shm, and these folders (the project, the
+	 * build, the submission) are read-only even when under /tmp. */
+	char read_only[3][4096];
 	double cpu_seconds;     /* RLIMIT_CPU for each process */
 };
 
-/* Finds out, once, what this machine allows. Never fails: what does not
+/* Finds out, once, what this machine allows. Call sandbox_protect() first. Never fails: what does not
  * work is recorded with the reason. */
 void sandbox_probe(struct sandbox *sb, int asan_build);
+
+/* Names the folders the check must not write to (NULL to skip one). */
+void sandbox_protect(struct sandbox *sb, const char *root, const char *build,
+		     const char *submission);
 
 /* Removes what sandbox_probe() created (the pids cgroup). */
 void sandbox_release(struct sandbox *sb);

@@ -8,6 +8,7 @@
  * was not written to. */
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,9 +208,23 @@ static void expect_nothing_left(void)
 	cr_assert(!found[0], "a process of the graded code outlived the grading: %s", found);
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
 static void done(struct graded *g)
 {
 	expect_nothing_left();
+	/* Each submission was built under a key of its own: drop that build,
+	 * so that repeated runs do not fill the disk. */
+	char build[600];
+	snprintf(build, sizeof build, "%s/%s", env_or_fail("BUILD_OUT"), current_key);
+	nftw(build, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	cJSON_Delete(g->json);
 	h_result_free(&g->run);
 }
@@ -444,6 +459,34 @@ SELFTEST(grader, kill_minus_one_stays_in_its_namespace, .timeout = 150)
 		"#include <signal.h>\nint fixture_add(int a, int b)\n{\n"
 		"\tif (b == 3)\n\t\tkill(-1, SIGKILL);\n\treturn a + b;\n}\n",
 		0, NULL);
+}
+
+/* Code running as root must not be able to change the grader, the build or
+ * the project: with namespaces the filesystem outside /tmp is read-only.
+ * The function answers right only when its write into the build was
+ * refused with EROFS. Run only when the protection is there. */
+SELFTEST(grader, writes_into_the_build_are_refused, .timeout = 150)
+{
+	const char *argv[] = {env_or_fail("GRADER"), "--sandbox-info", NULL};
+	struct h_result r;
+	cr_assert_eq(h_run(argv, NULL, 0, 30.0, &r), 0);
+	int have_ns = WIFEXITED(r.status) &&
+		      (WEXITSTATUS(r.status) == 0 || WEXITSTATUS(r.status) == 4) &&
+		      !getenv("SELFTEST_NO_NS");
+	h_result_free(&r);
+	if (!have_ns)
+		cr_skip_test("writes outside /tmp are not tried unprotected: %s",
+			     getenv("SELFTEST_NO_NS") ? "namespaces turned off for this run"
+						      : "no mount namespace on this machine");
+	hostile("writer",
+		"#include <errno.h>\n#include <fcntl.h>\n#include <stdio.h>\n"
+		"#include <stdlib.h>\n#include <unistd.h>\n"
+		"int fixture_add(int a, int b)\n{\n\tchar p[4200];\n"
+		"\tsnprintf(p, sizeof p, \"%s/../written-by-student\", getenv(\"LAB_BIN_DIR\"));\n"
+		"\tint fd = open(p, O_WRONLY | O_CREAT, 0644);\n"
+		"\tif (fd >= 0 || errno != EROFS)\n\t\treturn a + b + 1000;\n"
+		"\treturn a + b;\n}\n",
+		3, NULL);
 }
 
 /* A fork bomb as root would take the machine down: it runs only when the
