@@ -25,6 +25,7 @@ LAB        ?=
 IMPL       ?= labs
 SUBMISSION ?=
 RESULTS    ?=
+AUTOLAB    ?=
 SAN        ?=
 V          ?=
 
@@ -37,7 +38,7 @@ endif
 # ---- dependencies -----------------------------------------------------------
 # Debian packages this project needs; `deps` installs them on first use.
 DEB_PACKAGES := build-essential pkg-config libcriterion-dev libcjson-dev \
-                strace graphviz socat
+                strace graphviz socat zip unzip
 PKG_MODULES  := criterion libcjson
 DEPS_STAMP   := build/.deps-ok
 
@@ -64,6 +65,13 @@ JSON_LIBS   = $(shell pkg-config --libs libcjson)
 # project's own tests point TESTS_DIR at a fixture suite to test the grader.
 TESTS_DIR ?= tests/labs
 ALL_LABS := $(sort $(basename $(notdir $(wildcard $(TESTS_DIR)/[0-9][0-9]-*.c))))
+# The staff's hidden checks (never in the students' handout): a lab with
+# $(HIDDEN_DIR)/NN-topic.c has them linked into its check binary beside the
+# graded suite, and `make grade` lists them (--hidden) as hidden checks.
+HIDDEN_DIR ?= tests/hidden
+HIDDEN_LABS := $(filter $(ALL_LABS),$(basename $(notdir \
+                 $(wildcard $(HIDDEN_DIR)/[0-9][0-9]-*.c))))
+HIDDEN_OBJ  := $(foreach l,$(HIDDEN_LABS),$(OUT)/$(HIDDEN_DIR)/$(l).o)
 
 # ---- common/ and the test harness ----------------------------------------------
 COMMON_SRC  := $(wildcard common/*.c)
@@ -122,6 +130,7 @@ $(1)_MAIN := $$(filter %_main.c,$$($(1)_SRC))
 $(1)_LIBO := $$(patsubst $$(IMPL_DIR)/$(1)/%.c,$$(IMPL_OUT)/$(1)/obj/%.o,$$(filter-out %_main.c,$$($(1)_SRC)))
 $(1)_PROG := $$(patsubst $$(IMPL_DIR)/$(1)/%_main.c,$$(IMPL_OUT)/$(1)/bin/%,$$($(1)_MAIN))
 $(1)_CHECKS := $$(IMPL_OUT)/$(1)/checks
+$(1)_HIDDEN := $$(if $$(filter $(1),$$(HIDDEN_LABS)),$$(OUT)/$$(HIDDEN_DIR)/$(1).o)
 
 $$(IMPL_OUT)/$(1)/obj/%.o: $$(IMPL_DIR)/$(1)/%.c | $$(DEPS_STAMP)
 	@mkdir -p $$(@D)
@@ -133,7 +142,7 @@ $$(IMPL_OUT)/$(1)/bin/%: $$(IMPL_OUT)/$(1)/obj/%_main.o $$($(1)_LIBO) $$(COMMON_
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$(LDFLAGS_$$(VARIANT)) -o $$@ $$^
 
-$$($(1)_CHECKS): $$(OUT)/$$(TESTS_DIR)/$(1).o $$($(1)_LIBO) $$(CHECK_REPORT_OBJ) $$(HARNESS_LIB) $$(COMMON_LIB)
+$$($(1)_CHECKS): $$(OUT)/$$(TESTS_DIR)/$(1).o $$($(1)_HIDDEN) $$($(1)_LIBO) $$(CHECK_REPORT_OBJ) $$(HARNESS_LIB) $$(COMMON_LIB)
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$(LDFLAGS_$$(VARIANT)) -o $$@ $$^ $$(CRIT_LIBS) $$(JSON_LIBS)
 
@@ -163,11 +172,20 @@ help:
 	@echo "  make grade IMPL=solutions  grade the references (must be full marks)"
 	@echo "  make grade SUBMISSION=DIR  grade a folder laid out like labs/, read-only"
 	@echo "  make grade RESULTS=F       also write Gradescope results.json to F"
-	@echo "  make diagrams              redraw diagrams/NN-topic.svg, .png from the references"
+	@echo "  make diagrams [LAB=NN]     redraw diagrams/NN-topic.svg, .png from the references"
+	@echo "  make handout               the students' tarball (no solutions/, no hidden checks)"
+	@echo "  make gradescope            Gradescope's autograder.zip (hidden checks included)"
+	@echo "  make autolab               Autolab's autograde.tar and autograde-Makefile"
+	@echo "  make grade-all SUBMISSIONS=DIR   grade every student folder of DIR, in parallel,"
+	@echo "                             into build/grade-all/gradebook.csv"
+	@echo "  make grade AUTOLAB=1       end with Autolab's {\"scores\": ...} line"
+	@echo "                             (guide/staff.md: platforms, hidden checks, batches)"
 	@echo
 	@echo "Developers"
 	@echo "  make test                  the project's own tests (sanitizers on)"
 	@echo "  make test-unit             only the unit tests of common/ and the harness"
+	@echo "  make handout-check         the handout builds and grades to zero on its own"
+	@echo "  make bench-grade-all       time a batch of 50 generated submissions"
 	@echo "  make all                   build the grader and every lab of IMPL"
 	@echo "  make deps                  install the Debian packages ($(DEB_PACKAGES))"
 	@echo "  make clean                 remove build/"
@@ -179,7 +197,7 @@ help:
 $(DEPS_STAMP):
 	@missing=""; \
 	for p in $(PKG_MODULES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
-	for c in cc strace dot socat; do command -v $$c >/dev/null || missing=1; done; \
+	for c in cc strace dot socat zip unzip; do command -v $$c >/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing $(DEB_PACKAGES)"; \
@@ -201,7 +219,7 @@ all: $(GRADER) $(foreach l,$(ALL_LABS),lab-build-$(l))
 # and the grader stops with status 2 instead of scoring labs zero.
 .PHONY: grade-base
 grade-base: $(COMMON_LIB) $(HARNESS_LIB) $(CHECK_REPORT_OBJ) \
-            $(foreach l,$(ALL_LABS),$(OUT)/$(TESTS_DIR)/$(l).o)
+            $(foreach l,$(ALL_LABS),$(OUT)/$(TESTS_DIR)/$(l).o) $(HIDDEN_OBJ)
 
 # Used by the grader: builds the lab named by LAB_DIR for IMPL_DIR.
 lab-build: $(if $(LAB_DIR),lab-build-$(LAB_DIR))
@@ -209,7 +227,8 @@ lab-build: $(if $(LAB_DIR),lab-build-$(LAB_DIR))
 
 GRADE_ARGS = --make "$(MAKE)" --tests "$(TESTS_DIR)" --impl "$(IMPL_DIR)" --key "$(IMPL_KEY)" \
              --out "$(OUT)" $(if $(SAN),--san) $(if $(LAB),--lab "$(LAB)") \
-             $(if $(RESULTS),--results "$(RESULTS)") $(if $(SUBMISSION),--fresh)
+             $(if $(RESULTS),--results "$(RESULTS)") $(if $(SUBMISSION),--fresh) \
+             $(if $(HIDDEN_LABS),--hidden "$(HIDDEN_DIR)") $(if $(AUTOLAB),--autolab)
 
 grade: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB)
 	$(Q)$(GRADER) $(GRADE_ARGS)
@@ -232,8 +251,12 @@ $(SELF_BIN): $(SELF_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(COMMON_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(CRIT_LIBS) $(JSON_LIBS)
 
-# `make test` always uses the sanitizer variant, whatever SAN says.
+# `make test` always uses the sanitizer variant, whatever SAN says. The
+# students' handout has neither solutions/ nor these tests: there it says so.
 test:
+	@[ -d solutions ] && [ -d tests/self ] || { echo "make test: the project's own tests \
+	need solutions/ and tests/self/, which only the course's developers have; \
+	to grade your work, run: make grade" >&2; exit 2; }
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) SAN=1 test-run
 
 test-unit:
@@ -281,8 +304,8 @@ seqdiag: $(SEQDIAG)
 diagrams:
 	$(Q)$(MAKE) --no-print-directory IMPL=solutions SUBMISSION= diagrams-run
 
-diagrams-run: $(SEQDIAG) $(foreach l,$(DIAGRAM_LABS),$($(l)_PROG))
-	$(Q)for l in $(DIAGRAM_LABS); do \
+diagrams-run: $(SEQDIAG) $(foreach l,$(or $(DIAGRAM_LAB),$(DIAGRAM_LABS)),$($(l)_PROG))
+	$(Q)for l in $(or $(DIAGRAM_LAB),$(DIAGRAM_LABS)); do \
 	  diagrams/trace_scenario.sh "$(SEQDIAG)" "$$l" "$(IMPL_OUT)/$$l/bin" "diagrams/$$l" \
 	    "reference run of solutions/" --strict || exit 1; \
 	done
@@ -292,6 +315,85 @@ diagram: $(SEQDIAG) $(if $(DIAGRAM_LAB),$($(DIAGRAM_LAB)_PROG))
 	$(Q)diagrams/trace_scenario.sh "$(SEQDIAG)" "$(DIAGRAM_LAB)" "$(IMPL_OUT)/$(DIAGRAM_LAB)/bin" \
 	  "build/diagrams/$(DIAGRAM_LAB)" "your run of $(IMPL_DIR)/"
 # ---- end of diagrams -----------------------------------------------------------
+
+# ---- course platforms ----------------------------------------------------------
+# What course staff hand out and grade with; guide/staff.md tells the story.
+#   make handout            build/handout/socket-lab-handout.tar.gz, the
+#                           students' tree: no solutions/, no hidden checks
+#   make handout-check      in the course repository: build the handout,
+#                           extract it in a temp folder and run this check
+#                           there; in the handout: no staff material, and
+#                           the starters grade to Score: 0/Y
+#   make gradescope         build/gradescope/autograder.zip
+#   make autolab            build/autolab/autograde.tar, autograde-Makefile
+#   make grade-all SUBMISSIONS=DIR   every submission folder of DIR, JOBS at
+#                           a time, into build/grade-all/gradebook.csv and
+#                           build/grade-all/<student>/results.json
+#   make bench-grade-all    50 generated submissions graded; the wall time
+# AUTOLAB=1 (with make grade) ends the output with Autolab's {"scores": ...}.
+# These scripts live in platforms/, which the handout leaves out.
+HANDOUT_TGZ    := build/handout/socket-lab-handout.tar.gz
+GRADESCOPE_ZIP := build/gradescope/autograder.zip
+GRADE_ALL_DIR  ?= build/grade-all
+SUBMISSIONS    ?=
+JOBS           ?= $(NPROC)
+staff_only = @[ -d platforms ] || { echo "make $@: a target for course staff; it needs \
+the course repository (platforms/ is not in the handout)" >&2; exit 2; }
+
+.PHONY: grade-prep handout handout-check gradescope autolab grade-all bench-grade-all
+
+# Everything grading needs besides a submission, built once: before a batch
+# (whose graders then only build their own labs), and in Gradescope's setup.sh.
+grade-prep: $(GRADER) grade-base
+
+handout:
+	$(staff_only)
+	$(Q)platforms/handout/make_handout.sh "$(HANDOUT_TGZ)"
+
+handout-check:
+	$(Q)if [ -d platforms ]; then \
+	  $(MAKE) --no-print-directory handout && \
+	  platforms/handout/check_handout.sh "$(MAKE)" "$(HANDOUT_TGZ)"; \
+	else \
+	  for p in solutions tests/hidden tests/self tests/unit tests/bugzoo tests/fixtures .ci; do \
+	    [ ! -e "$$p" ] || { echo "handout-check: $$p must not be in the handout" >&2; exit 1; }; \
+	  done; \
+	  mkdir -p build && $(MAKE) --no-print-directory -s -j$(JOBS) grade-prep >/dev/null && \
+	  $(MAKE) --no-print-directory grade >build/handout-grade.txt 2>&1; \
+	  rc=$$?; last=$$(tail -n 1 build/handout-grade.txt); \
+	  if [ $$rc -ne 0 ] || ! printf '%s\n' "$$last" | grep -Eq '^Score: 0/[1-9][0-9]*$$'; then \
+	    tail -n 20 build/handout-grade.txt; \
+	    echo "handout-check: make grade exited $$rc and ended \"$$last\"; expected Score: 0/Y" >&2; \
+	    exit 1; \
+	  fi; \
+	  if $(MAKE) --no-print-directory test >build/handout-test.txt 2>&1 || \
+	     ! grep -q 'make grade' build/handout-test.txt; then \
+	    echo "handout-check: make test must refuse, and point to make grade" >&2; exit 1; \
+	  fi; \
+	  echo "handout-check: ok: no staff material, starters grade to $$last"; \
+	fi
+
+gradescope:
+	$(staff_only)
+	$(Q)platforms/gradescope/make_zip.sh "$(GRADESCOPE_ZIP)"
+
+autolab:
+	$(staff_only)
+	$(Q)platforms/autolab/make_tar.sh build/autolab
+
+grade-all:
+	$(staff_only)
+	@[ -n "$(SUBMISSIONS)" ] || { echo "grade-all: needs SUBMISSIONS=DIR (one folder per student)" >&2; exit 2; }
+	$(Q)$(MAKE) --no-print-directory -s -j$(JOBS) grade-prep
+	$(Q)GRADER="$(GRADER)" MAKE_CMD="$(MAKE)" BUILD_OUT="$(OUT)" SAN_BUILD="$(SAN)" \
+	  TESTS_DIR="$(TESTS_DIR)" HIDDEN_DIR="$(if $(HIDDEN_LABS),$(HIDDEN_DIR))" JOBS="$(JOBS)" \
+	  LAB="$(LAB)" \
+	  platforms/batch/grade_all.sh "$(SUBMISSIONS)" "$(GRADE_ALL_DIR)"
+
+bench-grade-all:
+	$(staff_only)
+	$(Q)platforms/batch/bench.sh "$(MAKE)" 50 build/bench-grade-all
+# ---- end of course platforms ---------------------------------------------------
 
 clean:
 	rm -rf build

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../common/full_io.h"
 #include "../harness/check_limits.h"
@@ -226,4 +227,72 @@ int check_list_scan(const char *path, struct check **out, char *err, size_t cap)
 	}
 	*out = list;
 	return (int)n;
+}
+
+int check_list_lab(const struct grade_opts *o, const char *lab_dir,
+		   struct check **out, char *err, size_t cap)
+{
+	char src[4200];
+	struct check *list;
+	snprintf(src, sizeof src, "%s/%s.c", o->tests_dir, lab_dir);
+	int n = check_list_scan(src, &list, err, cap);
+	if (n < 0)
+		return -1;
+	*out = list;
+	/* Hidden checks are the staff's: a lab without a hidden suite (and
+	 * every lab of the students' handout) has none. */
+	if (!o->hidden_dir)
+		return n;
+	snprintf(src, sizeof src, "%s/%s.c", o->hidden_dir, lab_dir);
+	if (access(src, F_OK) != 0)
+		return n;
+	struct check *extra;
+	int k = check_list_scan(src, &extra, err, cap);
+	if (k < 0)
+		goto fail;
+	if (k == 0) {
+		free(extra);
+		return n;
+	}
+	if (n + k > GRADER_MAX_CHECKS) {
+		snprintf(err, cap, "%s: more than %d checks with the hidden ones", src,
+			 GRADER_MAX_CHECKS);
+		free(extra);
+		errno = EINVAL;
+		goto fail;
+	}
+	/* Two checks with one name would not even link, and that would be
+	 * blamed on the submission: refuse it here, as the staff's fault. */
+	for (int i = 0; i < k; i++) {
+		for (int j = 0; j < n; j++) {
+			if (strcmp(extra[i].suite, list[j].suite) == 0 &&
+			    strcmp(extra[i].name, list[j].name) == 0) {
+				snprintf(err, cap, "%s: hidden check %s/%s has the name of a "
+					 "visible one; give the hidden suite its own name "
+					 "(e.g. %s_hidden)", src, extra[i].suite,
+					 extra[i].name, list[j].suite);
+				free(extra);
+				errno = EINVAL;
+				goto fail;
+			}
+		}
+	}
+	struct check *all = realloc(list, (size_t)(n + k) * sizeof *all);
+	if (!all) {
+		free(extra);
+		snprintf(err, cap, "out of memory");
+		errno = ENOMEM;
+		goto fail;
+	}
+	memcpy(all + n, extra, (size_t)k * sizeof *extra);
+	for (int i = n; i < n + k; i++)
+		all[i].hidden = 1;
+	free(extra);
+	*out = all;
+	return n + k;
+
+fail:
+	free(list);
+	*out = NULL;
+	return -1;
 }

@@ -184,12 +184,8 @@ static int run_binary(const struct grade_opts *o, const struct lab *lab, const c
 		errno = saved;
 		return -1;
 	}
-	/* Criterion's runner names its socket after its pid; a killed runner
-	 * cannot remove it, so the grader does. */
-	char sock[64];
-	snprintf(sock, sizeof sock, "/tmp/criterion_%d.sock",
-		 (int)sandbox_runner_pid(o->sandbox, b->r.pid));
-	unlink(sock);
+	/* A killed runner cannot remove its socket in /tmp; the grader does. */
+	sandbox_remove_stale_sockets();
 	return 0;
 }
 

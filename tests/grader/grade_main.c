@@ -32,7 +32,7 @@ static void usage(void)
 		"[--results FILE]\n"
 		"             [--make CMD] [--tests DIR] [--san] [--limit SECONDS] [--fresh]\n"
 		"             [--no-namespaces]\n"
-		"             [--expect pass|fail] [--verbose]\n");
+		"             [--hidden DIR] [--autolab] [--expect pass|fail] [--verbose]\n");
 }
 
 static int is_dir(const char *path)
@@ -157,11 +157,12 @@ int main(int argc, char **argv)
 		{"out", required_argument, 0, 'o'},   {"lab", required_argument, 0, 'l'},
 		{"results", required_argument, 0, 'r'}, {"make", required_argument, 0, 'm'},
 		{"tests", required_argument, 0, 't'}, {"expect", required_argument, 0, 'e'},
+		{"hidden", required_argument, 0, 'H'}, {"autolab", no_argument, 0, 'A'},
 		{"limit", required_argument, 0, 'L'}, {"fresh", no_argument, 0, 'f'},
 		{"no-namespaces", no_argument, 0, 'N'},
 		{"sandbox-info", no_argument, 0, 'S'}, {"san", no_argument, 0, 's'},         {"verbose", no_argument, 0, 'v'},
 		{0, 0, 0, 0}};
-	int opt, fresh = 0, no_namespaces = 0;
+	int opt, fresh = 0, no_namespaces = 0, autolab = 0;
 	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'i': o.impl = optarg; break;
@@ -173,6 +174,8 @@ int main(int argc, char **argv)
 		case 't': o.tests_dir = optarg; break;
 		case 'e': o.expect = optarg; break;
 		case 'f': fresh = 1; break;
+		case 'H': o.hidden_dir = optarg; break;
+		case 'A': autolab = 1; break;
 		case 'N': no_namespaces = 1; break;
 		case 'S': {
 			/* Says which protections this machine gives, exit 0 when
@@ -231,9 +234,8 @@ int main(int argc, char **argv)
 		struct lab *lab = &labs[n];
 		snprintf(lab->dir, sizeof lab->dir, "%s", names[i]);
 		lab->number = atoi(names[i]);
-		char src[PATH_MAX], err[512];
-		snprintf(src, sizeof src, "%s/%s.c", o.tests_dir, names[i]);
-		int k = check_list_scan(src, &lab->checks, err, sizeof err);
+		char err[512];
+		int k = check_list_lab(&o, names[i], &lab->checks, err, sizeof err);
 		if (k <= 0)
 			die(2, "%s", k < 0 ? err : "a graded suite declares no CHECK");
 		lab->n_checks = (size_t)k;
@@ -285,6 +287,8 @@ int main(int argc, char **argv)
 		printf("\nResults written to %s\n", o.results);
 	}
 	printf("\nScore: %d/%d\n", score, max);
+	if (autolab)
+		autolab_line_print(labs, n);
 	fflush(stdout);
 	sandbox_release(&sb);
 	int status = o.expect && !expectation_met(o.expect, labs, n) ? 1 : 0;

@@ -49,8 +49,8 @@ void report_check(const struct lab *lab, size_t i, const struct check *c)
 {
 	(void)lab;
 	(void)i;
-	printf("  %s %3d/%-3d %-5s  %s\n", c->passed ? "PASS" : "FAIL", c->score,
-	       c->points, kind_of(c), c->title);
+	printf("  %s %3d/%-3d %-5s  %s%s\n", c->passed ? "PASS" : "FAIL", c->score,
+	       c->points, kind_of(c), c->hidden ? "(hidden) " : "", c->title);
 	if (!c->passed && c->message[0] && !lab->problem[0])
 		print_indented(c->message, "                     ", 16);
 	fflush(stdout);

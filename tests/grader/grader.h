@@ -21,6 +21,7 @@ struct check {
 	char title[256];
 	int points;
 	double timeout;         /* Criterion's timeout for the check */
+	int hidden;             /* from the staff's hidden suite (--hidden) */
 	/* Filled by running it. */
 	int done;
 	int score;
@@ -47,6 +48,7 @@ struct grade_opts {
 	const char *labs_sel;   /* "01" or "01,02" or NULL for all */
 	const char *results;    /* results.json path or NULL */
 	const char *tests_dir;  /* "tests/labs" */
+	const char *hidden_dir; /* "tests/hidden" (staff only) or NULL */
 	const char *expect;     /* NULL, "pass" or "fail" (project self-tests) */
 	int san;
 	int verbose;
@@ -59,6 +61,13 @@ struct grade_opts {
  * Returns the number found (checks malloc'ed in *out), or -1 with errno
  * set; a malformed declaration gives EINVAL and a sentence in err. */
 int check_list_scan(const char *path, struct check **out, char *err, size_t cap);
+
+/* The checks of lab dir "NN-topic": its graded suite's, then (marked
+ * hidden) those of <hidden_dir>/NN-topic.c when that file exists. Same
+ * returns as check_list_scan; a hidden check named like a visible one is
+ * EINVAL. */
+int check_list_lab(const struct grade_opts *o, const char *lab_dir,
+		   struct check **out, char *err, size_t cap);
 
 /* Builds what every lab needs besides the student's code (common/, the
  * harness, the graded suites). Returns 0, 1 when it does not compile (the
@@ -84,6 +93,9 @@ void reap_all_descendants(void);
 /* Writes Gradescope's results.json. Returns 0 or -1 with errno set. */
 int results_json_write(const char *path, const struct lab *labs, size_t n,
 		       double elapsed);
+
+/* Prints Autolab's line {"scores": {"lab01": N, ...}} on stdout. */
+void autolab_line_print(const struct lab *labs, size_t n);
 
 /* Text report on stdout. */
 void report_lab_header(const struct lab *lab);

@@ -67,6 +67,14 @@ static int run_make(const struct grade_opts *o, const char *const args[],
 	const char *argv[16] = {o->make, "--no-print-directory", "-s", tests_arg,
 				o->san ? "SAN=1" : "SAN=", "SUBMISSION="};
 	size_t n = 6;
+	/* The hidden suites are compiled with the base and linked into each
+	 * lab's check binary from where the grader lists them (without
+	 * --hidden, from the Makefile's default). */
+	char hidden_arg[4200];
+	if (o->hidden_dir) {
+		snprintf(hidden_arg, sizeof hidden_arg, "HIDDEN_DIR=%s", o->hidden_dir);
+		argv[n++] = hidden_arg;
+	}
 	for (size_t i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;

@@ -1,4 +1,5 @@
 /* sandbox.c: resource limits and namespaces around student code. */
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
@@ -135,9 +136,8 @@ void sandbox_protect(struct sandbox *sb, const char *root, const char *build,
 /* Makes the next process created in this PID namespace get number
  * next + 1. Criterion's runner names its socket /tmp/criterion_<pid>.sock
  * after its own pid; in a new namespace that pid would be 2 for every
- * check, and two checks graded at once would collide. Starting from the
- * outer process's host pid, which is unique while it lives, keeps the
- * names apart (sandbox_runner_pid() says which name to remove). */
+ * check, and two checks graded at once would collide (become_init() says
+ * which number is chosen instead). */
 static int set_next_pid(pid_t next)
 {
 	FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "w");
@@ -150,9 +150,18 @@ static int set_next_pid(pid_t next)
 /* PID 1 of the namespace: starts the command (returns 0 in its child),
  * reaps every process re-parented to it, and exits like the command when
  * that ends; its death kills whatever is left in the namespace. */
-static int become_init(const struct sandbox *sb, pid_t outer)
+static int become_init(const struct sandbox *sb, int host_pid_pipe)
 {
-	if (private_proc() < 0 || loopback_up() < 0 || set_next_pid(outer) < 0)
+	/* The outer process tells init its pid as the host sees it. That pid
+	 * is init's while the check runs, so no other process on the machine
+	 * can hold it: given to the command, it names Criterion's socket
+	 * without a clash. */
+	int host_pid = 0;
+	if (read(host_pid_pipe, &host_pid, sizeof host_pid) != (ssize_t)sizeof host_pid ||
+	    host_pid < 2)
+		_exit(126);
+	close(host_pid_pipe);
+	if (private_proc() < 0 || loopback_up() < 0 || set_next_pid(host_pid - 1) < 0)
 		_exit(126);
 	pid_t cmd = fork();
 	if (cmd < 0)
@@ -199,14 +208,21 @@ int sandbox_enter(const struct sandbox *sb)
 		return -1;
 	if (!sb->namespaces)
 		return 0;
-	pid_t outer = getpid();
-	if (unshare(NS_FLAGS) < 0)
+	int pfd[2];
+	if (unshare(NS_FLAGS) < 0 || pipe(pfd) < 0)
 		return -1;
 	pid_t init = fork();
 	if (init < 0)
 		return -1;
-	if (init == 0)
-		return become_init(sb, outer);
+	if (init == 0) {
+		close(pfd[1]);
+		return become_init(sb, pfd[0]);
+	}
+	close(pfd[0]);
+	int host_pid = (int)init;
+	if (write(pfd[1], &host_pid, sizeof host_pid) != (ssize_t)sizeof host_pid)
+		kill(init, SIGKILL);
+	close(pfd[1]);
 	/* The outer child stays outside the namespace, in the grader's
 	 * process group, and passes the command's status on. */
 	int status;
@@ -314,9 +330,29 @@ void sandbox_probe(struct sandbox *sb, int asan_build)
 			 code < 19 && reasons[code] ? reasons[code] : "unknown failure");
 }
 
-pid_t sandbox_runner_pid(const struct sandbox *sb, pid_t child)
+void sandbox_remove_stale_sockets(void)
 {
-	return sb && sb->namespaces ? child + 1 : child;
+	/* Criterion's runner socket is /tmp/criterion_<pid>.sock, with the pid
+	 * as the runner saw it. Under namespaces that is the pid of the
+	 * check's init on the host, alive while the check runs; once no
+	 * process has that pid, the file is stale. */
+	DIR *d = opendir("/tmp");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		int pid;
+		char tail[16];
+		if (sscanf(e->d_name, "criterion_%d%15s", &pid, tail) != 2 ||
+		    strcmp(tail, ".sock") != 0 || pid <= 1)
+			continue;
+		if (kill(pid, 0) < 0 && errno == ESRCH) {
+			char path[300];
+			snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+			unlink(path);
+		}
+	}
+	closedir(d);
 }
 
 const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)

@@ -61,8 +61,8 @@ const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap);
  * working could not be applied (the caller must not run the command). */
 int sandbox_enter(const struct sandbox *sb);
 
-/* The pid the command sees as its own (Criterion names its socket after
- * it), given the pid of the child run_limited() forked. */
-pid_t sandbox_runner_pid(const struct sandbox *sb, pid_t child);
+/* Removes the sockets that killed Criterion runners left in /tmp (named
+ * after pids no process has any more). */
+void sandbox_remove_stale_sockets(void);
 
 #endif

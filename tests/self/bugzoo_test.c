@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <criterion/parameterized.h>
@@ -97,17 +98,36 @@ struct problems {
 static void __attribute__((format(printf, 2, 3)))
 problem(struct problems *p, const char *fmt, ...)
 {
-	if (p->len + 8 >= sizeof(p->text))
-		return;
-	p->len += (size_t)snprintf(p->text + p->len, sizeof(p->text) - p->len, "\n  - ");
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(p->text + p->len, sizeof(p->text) - p->len, fmt, ap);
-	va_end(ap);
-	p->len += n > 0 ? (size_t)n : 0;
-	if (p->len >= sizeof(p->text))
-		p->len = sizeof(p->text) - 1;
+	/* Each problem on a line of its own; what does not fit is cut. */
+	size_t room = sizeof(p->text) - p->len;
+	int n = snprintf(p->text + p->len, room, "\n  - ");
+	if (n > 0 && (size_t)n < room) {
+		p->len += (size_t)n;
+		room -= (size_t)n;
+		va_list ap;
+		va_start(ap, fmt);
+		n = vsnprintf(p->text + p->len, room, fmt, ap);
+		va_end(ap);
+		p->len += n < 0 ? 0 : (size_t)n < room ? (size_t)n : room - 1;
+	}
 	p->count++;
+}
+
+/* The path of a program found in $PATH (h_run() does not search it);
+ * fails the test when there is none. Valid until the next call. */
+static const char *which(const char *prog)
+{
+	static char found[PATH_MAX];
+	const char *path = getenv("PATH");
+	char dirs[4096];
+	snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/bin:/bin");
+	for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(found, sizeof(found), "%s/%s", d, prog);
+		if (access(found, X_OK) == 0)
+			return found;
+	}
+	cr_assert_fail("%s is not installed (not found in PATH)", prog);
+	return NULL;
 }
 
 /* Runs argv to its end; fails the test with its output when it does not
@@ -132,11 +152,13 @@ static const char *patched_submission(const struct zoo_entry *e)
 	char src[128], patch[PATH_MAX], what[400];
 	snprintf(src, sizeof(src), "solutions/%s", e->lab);
 	cr_assert(realpath(e->patch, patch), "%s: %s", e->patch, strerror(errno));
-	const char *cp[] = {"cp", "-R", src, sub, NULL};
+	char cp_bin[PATH_MAX];
+	snprintf(cp_bin, sizeof(cp_bin), "%s", which("cp"));
+	const char *cp[] = {cp_bin, "-R", src, sub, NULL};
 	run_or_fail(cp, "copying the reference", 30);
 	/* No fuzz: a patch that no longer fits the reference must be
 	 * refreshed, not applied somewhere near. */
-	const char *pa[] = {"patch", "-p1", "--batch", "--fuzz=0", "--no-backup-if-mismatch",
+	const char *pa[] = {which("patch"), "-p1", "--batch", "--fuzz=0", "--no-backup-if-mismatch",
 			    "-d", sub, "-i", patch, NULL};
 	snprintf(what, sizeof(what), "%s does not apply to solutions/%s (refresh the "
 		 "entry: copy the reference, redo the mistake, diff -u)", e->patch, e->lab);
@@ -279,13 +301,22 @@ ParameterizedTest(int *index, bugzoo, entry, .init = h_test_init,
 				"its message, or make the mistake narrower): %s",
 				checks[c].name, gist(out->valuestring, g, sizeof(g)));
 	}
-	if (!e->weak[0] && score->valueint >= max)
-		problem(p, "the lab kept full marks (%d/%d)", score->valueint, max);
-	fprintf(stderr, "bugzoo: %-22s %-30s %3d/%-3d %5.1f s  %s%s\n", e->lab, e->name,
-		score->valueint, max, elapsed, e->weak[0] ? "known weak: " : "caught by ",
-		e->weak[0] ? e->weak : caught);
+	int total = score->valueint;
 	cJSON_Delete(json);
-	cr_assert(p->count == 0, "%s (%d/%d): not caught as listed:%s", e->patch,
-		  score->valueint, max, p->text);
+	if (!e->weak[0] && total >= max)
+		problem(p, "the lab kept full marks (%d/%d)", total, max);
+	fprintf(stderr, "bugzoo: %-22s %-30s %3d/%-3d %5.1f s  %s%s\n", e->lab, e->name,
+		total, max, elapsed, e->weak[0] ? "known weak: " : "caught by ",
+		e->weak[0] ? e->weak : caught);
+	cr_assert(p->count == 0, "%s (%d/%d): not caught as listed:%s (the build "
+		  "is kept in %s/impl/bugzoo-%.2s-%s)", e->patch, total, max, p->text,
+		  getenv("BUILD_OUT"), e->lab, e->name);
 	free(p);
+	/* Caught as listed: its build is of no further use. */
+	char build[PATH_MAX], rm[PATH_MAX];
+	snprintf(build, sizeof(build), "%s/impl/bugzoo-%.2s-%s", getenv("BUILD_OUT"),
+		 e->lab, e->name);
+	snprintf(rm, sizeof(rm), "%s", which("rm"));
+	const char *argv[] = {rm, "-rf", build, NULL};
+	run_or_fail(argv, "removing the entry's build", 30);
 }
