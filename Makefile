@@ -38,7 +38,7 @@ endif
 # ---- dependencies -----------------------------------------------------------
 # Debian packages this project needs; `deps` installs them on first use.
 DEB_PACKAGES := build-essential pkg-config libcriterion-dev libcjson-dev \
-                strace graphviz socat zip unzip
+                strace graphviz socat zip unzip patch
 PKG_MODULES  := criterion libcjson
 DEPS_STAMP   := build/.deps-ok
 
@@ -197,7 +197,7 @@ help:
 $(DEPS_STAMP):
 	@missing=""; \
 	for p in $(PKG_MODULES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
-	for c in cc strace dot socat zip unzip; do command -v $$c >/dev/null || missing=1; done; \
+	for c in cc strace dot socat zip unzip patch; do command -v $$c >/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing $(DEB_PACKAGES)"; \
