@@ -60,6 +60,8 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 {
 	step "references score full marks" solutions grade_expect solutions pass
 	step "starters fail every check" starters grade_expect labs fail
+	step "bug zoo: every mistake caught as listed" bugzoo \
+		"$OUT/tests/self/self_tests" --filter 'bugzoo/*' -j2 --short-filename
 } &
 {
 	step "unit tests (common/, harness)" unit "$OUT/tests/unit/unit_tests" -j1 --short-filename
@@ -67,14 +69,10 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 		"$OUT/tests/self/self_tests" --filter 'grader/*' -j4 --short-filename
 	step "same, namespaces turned off" self_no_ns env SELFTEST_NO_NS=1 \
 		"$OUT/tests/self/self_tests" --filter 'grader/*' -j4 --short-filename
+	step "course platforms (handout, Gradescope, grade-all)" platforms env PLATFORM_TESTS=1 \
+		"$OUT/tests/self/self_tests" --filter 'platforms/*' -j2 --short-filename
 } &
 wait
-# Then the bug zoo alone: its graders run two at a time, and the timing
-# checks of labs 04 and 05 need both cores to themselves.
-step "bug zoo: every mistake caught as listed" bugzoo \
-	"$OUT/tests/self/self_tests" --filter 'bugzoo/*' -j2 --short-filename
-step "course platforms (handout, Gradescope, grade-all)" platforms env PLATFORM_TESTS=1 \
-	"$OUT/tests/self/self_tests" --filter 'platforms/*' -j2 --short-filename
 
 # Steps run in background subshells; their outcomes come back as files.
 passed=$(cat "$log_dir"/*.status | grep -c '^ok$')
