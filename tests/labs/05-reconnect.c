@@ -634,8 +634,10 @@ CHECK(lab05, unit_backoff_jitter, 1,
 		lo = d < lo ? d : lo;
 		hi = d > hi ? d : hi;
 		sum += d;
-		if (d >= 0 && d <= 200 && !seen[d]++)
+		if (d >= 0 && d <= 200 && !seen[d]) {
+			seen[d] = 1;
 			distinct++;
+		}
 	}
 	cr_assert(lo <= 60 && hi >= 140 && distinct >= 30 && sum / 300 >= 90 &&
 		  sum / 300 <= 110, "first delays with base 100 ms, jitter 0.5 "
