@@ -27,6 +27,11 @@
 #include "../harness/check.h"
 #include "../../common/contract/socket_basics.h"
 
+/* How long a run of sockprobe may take before it is killed: it answers in
+ * milliseconds, but a loaded machine running sanitizer builds can stall
+ * for seconds, and the check's own limit (CHECK_TIMEOUT) is 10 s. */
+#define RUN_LIMIT_S 6.0
+
 /* ---- combinations ------------------------------------------------------- */
 
 /* A family number no kernel knows (AF_MAX is below 64). */
@@ -592,7 +597,7 @@ static int pair_fds(const struct trace_event *ev, struct trace_fd fd[2])
 static void trace_run(const char *const argv[], struct h_result *r,
 		      struct trace *t)
 {
-	cr_assert(h_trace(argv, NULL, 0, 3.0, r, t) == 0,
+	cr_assert(h_trace(argv, NULL, 0, RUN_LIMIT_S, r, t) == 0,
 		  "could not run %s under strace: %s", argv[0], strerror(errno));
 }
 
@@ -771,7 +776,7 @@ CHECK(lab01, box_probe_table, 2,
 	const char *argv[64];
 	probe_argv(argv, COUNT(argv), list, COUNT(list));
 	struct h_result r;
-	cr_assert(h_run(argv, NULL, 0, 3.0, &r) == 0, "could not start %s: %s",
+	cr_assert(h_run(argv, NULL, 0, RUN_LIMIT_S, &r) == 0, "could not start %s: %s",
 		  argv[0], strerror(errno));
 	expect_exit_0(&r, "sockprobe unix stream 0 ...");
 	for (size_t i = 0; i < COUNT(list); i++) {
@@ -848,7 +853,7 @@ CHECK(lab01, box_pair_and_reuse, 1,
 	struct h_result r;
 	for (size_t i = 0; i < COUNT(runs); i++) {
 		const char *argv[] = { h_bin("sockprobe"), "pair", runs[i].type, NULL };
-		cr_assert(h_run(argv, NULL, 0, 3.0, &r) == 0,
+		cr_assert(h_run(argv, NULL, 0, RUN_LIMIT_S, &r) == 0,
 			  "could not start %s: %s", argv[0], strerror(errno));
 		char cmd[64];
 		snprintf(cmd, sizeof(cmd), "sockprobe pair %s", runs[i].type);
@@ -862,7 +867,7 @@ CHECK(lab01, box_pair_and_reuse, 1,
 		h_result_free(&r);
 	}
 	const char *argv[] = { h_bin("sockprobe"), "reuse", NULL };
-	cr_assert(h_run(argv, NULL, 0, 3.0, &r) == 0, "could not start %s: %s",
+	cr_assert(h_run(argv, NULL, 0, RUN_LIMIT_S, &r) == 0, "could not start %s: %s",
 		  argv[0], strerror(errno));
 	expect_exit_0(&r, "sockprobe reuse");
 	int a, b, c, c1, c2, d;
