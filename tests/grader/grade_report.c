@@ -47,7 +47,6 @@ void report_lab_header(const struct lab *lab)
 
 void report_check(const struct lab *lab, size_t i, const struct check *c)
 {
-	(void)lab;
 	(void)i;
 	printf("  %s %3d/%-3d %-5s  %s%s\n", c->passed ? "PASS" : "FAIL", c->score,
 	       c->points, kind_of(c), c->hidden ? "(hidden) " : "", c->title);

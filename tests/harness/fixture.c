@@ -77,6 +77,11 @@ static int remove_entry(const char *path, const struct stat *sb, int flag,
 	return 0; /* carries on: one stubborn file must not keep the rest */
 }
 
+void h_remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void h_test_fini(void)
 {
 	if (owner && getpid() != owner)
@@ -93,7 +98,7 @@ void h_test_fini(void)
 	}
 	nreg = 0;
 	if (test_dir[0])
-		nftw(test_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		h_remove_tree(test_dir);
 	test_dir[0] = '\0';
 	for (size_t k = 0; k < nkept; k++)
 		free(kept[k]);

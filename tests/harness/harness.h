@@ -26,6 +26,10 @@
 void h_test_init(void);
 void h_test_fini(void);
 
+/* Removes a file tree, carrying on past entries it cannot remove (no error
+ * when the tree does not exist). */
+void h_remove_tree(const char *path);
+
 /* This test's temp dir, e.g. "/tmp/lt.Ab12Cd". */
 const char *h_dir(void);
 

@@ -8,7 +8,6 @@
  * was not written to. */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,15 +207,6 @@ static void expect_nothing_left(void)
 	cr_assert(!found[0], "a process of the graded code outlived the grading: %s", found);
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static void done(struct graded *g)
 {
 	expect_nothing_left();
@@ -224,7 +214,7 @@ static void done(struct graded *g)
 	 * so that repeated runs do not fill the disk. */
 	char build[600];
 	snprintf(build, sizeof build, "%s/%s", env_or_fail("BUILD_OUT"), current_key);
-	nftw(build, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	h_remove_tree(build);
 	cJSON_Delete(g->json);
 	h_result_free(&g->run);
 }
