@@ -1813,6 +1813,17 @@ CHECK(lab04, trace_eintr, 1,
 	finish_traced(&tc, tp, &t, args);
 	const char *sum = h_trace_summary(&t, 40);
 	first_connect(&t);
+	/* The rest of the story needs a read that waits 600 ms: with another
+	 * timeout the read may end before the signal comes, and what follows
+	 * depends on timing. Say so first, the same way every time. */
+	long rcv[8];
+	int nrcv = find_setsockopt(&t, "SO_RCVTIMEO", rcv, 8);
+	long long rsec = -1, rus = -1;
+	cr_assert(nrcv > 0 && arg_timeval(&t.ev[rcv[nrcv < 8 ? nrcv - 1 : 7]], 3, &rsec,
+					  &rus) == 0 && rsec * 1000000 + rus == 600000,
+		  "tclient --rcv 600 set SO_RCVTIMEO to %lld s + %lld us; expected the "
+		  "600 ms of SO_RCVTIMEO ({tv_sec=0, tv_usec=600000}) for its read to "
+		  "wait while the signal comes. Calls seen:\n%s", rsec, rus, sum);
 	cr_assert(signalled, "tclient was never seen waiting in a read on the "
 		  "socket of a server that never answers (%s). Calls seen:\n%s",
 		  traced_story, sum);
