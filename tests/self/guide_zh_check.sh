@@ -22,7 +22,7 @@ problem() {
 outline() {
 	awk '
 	function flush_code() { print "CODE " ncode " " code_sum; }
-	/^```/ {
+	/^[ \t]*```/ {
 		if (in_code) { flush_code(); in_code = 0 }
 		else { in_code = 1; ncode++; code_sum = 0; code_text = "" }
 		next
