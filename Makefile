@@ -347,6 +347,7 @@ report: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB) $(SEQDIAG) $(REPORT_TOOL)
 	$(Q)rm -rf "$(REPORT_DIR)/work" && mkdir -p "$(REPORT_DIR)/work"
 	$(Q)set -o pipefail; $(GRADER) $(GRADE_ARGS) --results "$(REPORT_DIR)/work/results.json" \
 	  | tee "$(REPORT_DIR)/work/grade.txt"
+	$(Q)$(if $(RESULTS),cp "$(REPORT_DIR)/work/results.json" "$(RESULTS)")
 	$(Q)tests/report/make_report.sh "$(SEQDIAG)" "$(REPORT_TOOL)" "$(IMPL_DIR)" "$(OUT)" \
 	  "$(IMPL_OUT)" "$(REPORT_DIR)" $(REPORT_LABS) -- $(MAKE) --no-print-directory \
 	  IMPL="$(IMPL)" SUBMISSION="$(SUBMISSION)" SAN="$(SAN)" TESTS_DIR="$(TESTS_DIR)" \
@@ -360,7 +361,8 @@ report: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB) $(SEQDIAG) $(REPORT_TOOL)
 #   make handout-check      in the course repository: build the handout,
 #                           extract it in a temp folder and run this check
 #                           there; in the handout: no staff material, and
-#                           the starters grade to Score: 0/Y
+#                           the starters grade to Score: 0/Y, make report
+#                           writes its page
 #   make gradescope         build/gradescope/autograder.zip
 #   make autolab            build/autolab/autograde.tar, autograde-Makefile
 #   make grade-all SUBMISSIONS=DIR   every submission folder of DIR, JOBS at
@@ -403,11 +405,16 @@ handout-check:
 	    echo "handout-check: make grade exited $$rc and ended \"$$last\"; expected Score: 0/Y" >&2; \
 	    exit 1; \
 	  fi; \
+	  if ! $(MAKE) --no-print-directory report LAB=02 >build/handout-report.txt 2>&1 || \
+	     ! grep -q 'id="lab-02"' build/report/index.html; then \
+	    tail -n 20 build/handout-report.txt; \
+	    echo "handout-check: make report LAB=02 wrote no page with lab 02" >&2; exit 1; \
+	  fi; \
 	  if $(MAKE) --no-print-directory test >build/handout-test.txt 2>&1 || \
 	     ! grep -q 'make grade' build/handout-test.txt; then \
 	    echo "handout-check: make test must refuse, and point to make grade" >&2; exit 1; \
 	  fi; \
-	  echo "handout-check: ok: no staff material, starters grade to $$last"; \
+	  echo "handout-check: ok: no staff material, starters grade to $$last, make report works"; \
 	fi
 
 gradescope:

@@ -21,8 +21,8 @@
 #
 # The scenario finds in SEQ_TAG a short random word, unique to this run
 # while it lasts: names that must be unique on the machine (abstract
-# socket names) use it instead of a pid, and the row list shows it as
-# "*", so that two runs give the same list.
+# socket names) use it (or the scenario's pid, $$), and the row list
+# shows it as "*", so that two runs give the same list.
 set -u
 if (($# < 5)); then
 	echo "usage: $0 SEQDIAG LAB_DIR BIN_DIR OUT_BASE NOTE [--strict]" \
@@ -31,7 +31,7 @@ if (($# < 5)); then
 fi
 seqdiag=$1 lab=$2 bin=$3 out=$4 note=$5
 shift 5
-strict= compare=default formats=svg,png
+strict='' compare=default formats=svg,png
 while (($#)); do
 	case $1 in
 	--strict) strict=--strict ;;
@@ -96,7 +96,12 @@ fi
 keep=$(sed -n 's/^# keep: *//p' "$scenario" | head -n 1)
 [[ $compare == default ]] && compare=$here/$lab.rows
 [[ -n $strict || ! -f $compare ]] && compare=
+# The scenario's own pid ($$ in it, the trace's first pid) may be in a
+# name too: the row list masks it like SEQ_TAG.
+read -r root_pid _ < "$work/trace"
+[[ $root_pid =~ ^[0-9]+$ ]] || root_pid=$SEQ_TAG
 "$seqdiag" --bin "$bin" ${keep:+--keep "$keep"} --title "$title" --mask "$SEQ_TAG" \
+	--mask "$root_pid" \
 	${compare:+--compare "$compare"} --format "$formats" -o "$work/diagram" \
 	"$work/trace" > /dev/null || exit 1
 # Reference diagrams are committed as SVG, PNG and the row list; a

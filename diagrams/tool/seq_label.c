@@ -376,7 +376,8 @@ size_t seq_label(const struct seq *s, const struct seq_row *r, char *buf, size_t
 	return len;
 }
 
-/* Replaces every occurrence of each mask in buf with "*", and a name the
+/* Replaces every occurrence of each mask in buf with "*" (a number only
+ * where no digit touches it), and a name the
  * kernel chose (autobind: '@' and 5 hex digits, alone) with
  * "@<autobind>"; any byte outside printable ASCII or well-formed UTF-8
  * becomes '?', so that the list is one line per row. */
@@ -387,7 +388,12 @@ static size_t normalize(const struct seq *s, char *buf, size_t cap, size_t len)
 		size_t ml = strlen(mask);
 		if (ml == 0)
 			continue;
+		/* A number (a pid) is masked only where it stands alone. */
+		int number = isdigit((unsigned char)mask[0]) && isdigit((unsigned char)mask[ml - 1]);
 		for (char *p = strstr(buf, mask); p; p = strstr(p + 1, mask)) {
+			if (number && ((p > buf && isdigit((unsigned char)p[-1])) ||
+				       isdigit((unsigned char)p[ml])))
+				continue;
 			memmove(p + 1, p + ml, len - (size_t)(p - buf) - ml + 1);
 			*p = '*';
 			len -= ml - 1;

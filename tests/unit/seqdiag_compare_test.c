@@ -238,6 +238,13 @@ SELFTEST(seqdiag_compare, masks_and_a_bad_reference)
 	char *rows = file_of(base, "rows");
 	cr_expect(strstr(rows, "bind(3, \"*\", 9) = 0"), "masked:\n%s", rows);
 	free(rows);
+	/* A number (the scenario's pid) only where it stands alone. */
+	const char *pid[] = {"--keep", "server,client", "--mask", "9", NULL};
+	draw(base, fixture_path("lab02_exchange.trace"), pid);
+	rows = file_of(base, "rows");
+	cr_expect(strstr(rows, "bind(3, \"s.sock\", *) = 0"), "9 alone masked:\n%s", rows);
+	cr_expect(strstr(rows, "read(4, max 4096)"), "4096 kept whole:\n%s", rows);
+	free(rows);
 	const char *bogus = h_path("bogus.rows");
 	spit(bogus, "server\t1\tbind\n");
 	const char *argv[] = {seqdiag(), "--compare", bogus, "-o", h_path("x"), "--format", "none",
