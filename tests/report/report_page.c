@@ -250,10 +250,11 @@ static void diagrams(FILE *out, const struct page *p, struct lab_rep *lab)
 				     "(%d the same)</p>\n",
 				d->missing, d->extra, d->changed, d->same);
 		diff_html(out, d);
-	} else if (first_line(out, work_file(p, lab, "diffwhy", path, sizeof(path)))) {
-		fputs("\n", out);
 	} else {
-		fputs("<p>Not compared.</p>\n", out);
+		fputs("<p>", out);
+		if (!first_line(out, work_file(p, lab, "diffwhy", path, sizeof(path))))
+			fputs("Not compared.", out);
+		fputs("</p>\n", out);
 	}
 	if (file_nonempty(work_file(p, lab, "varies", path, sizeof(path)))) {
 		fputs("<p class=\"name\">Timing changes this scenario from run to run: ", out);
