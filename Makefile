@@ -167,6 +167,8 @@ help:
 	@echo "  make run-checks LAB=02     run one lab's Criterion suite directly, full output"
 	@echo "  make diagram LAB=02        draw the sequence diagram of your own run of lab 02"
 	@echo "                             (build/diagrams/NN-topic.svg, .png)"
+	@echo "  make report [LAB=02]       one page: scores, failures, your diagrams beside the"
+	@echo "                             reference's (build/report/index.html)"
 	@echo
 	@echo "Course staff"
 	@echo "  make grade IMPL=solutions  grade the references (must be full marks)"
@@ -316,6 +318,42 @@ diagram: $(SEQDIAG) $(if $(DIAGRAM_LAB),$($(DIAGRAM_LAB)_PROG))
 	  "build/diagrams/$(DIAGRAM_LAB)" "your run of $(IMPL_DIR)/"
 # ---- end of diagrams -----------------------------------------------------------
 
+# ---- report ----------------------------------------------------------------------
+# make report [LAB=NN[,NN]] (IMPL=, SUBMISSION= as for make grade): one page,
+# $(REPORT_DIR)/index.html, that needs nothing but itself (inline CSS, the
+# diagrams as data: URIs, no script): the score per lab and per check, each
+# failure's message, and per lab the sequence diagram of the reference's run
+# beside the one of the student's run, with the calls that differ marked.
+# One grader run writes results.json; tests/report/make_report.sh then
+# draws each lab's diagram (diagrams/trace_scenario.sh) and html_report
+# (tests/report/) writes the page.
+REPORT_DIR  ?= build/report
+REPORT_SRC  := $(wildcard tests/report/*.c)
+REPORT_OBJ  := $(REPORT_SRC:%.c=$(OUT)/%.o)
+REPORT_TOOL := $(OUT)/tests/report/html_report
+comma := ,
+REPORT_LABS := $(if $(LAB),$(foreach n,$(subst $(comma), ,$(LAB)),$(filter $(n)-%,$(ALL_LABS))),$(ALL_LABS))
+
+$(REPORT_TOOL): $(REPORT_OBJ) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(JSON_LIBS)
+
+# The project's own tests make reports (tests/self/report_test.c).
+test-run: $(REPORT_TOOL)
+
+.PHONY: report
+report: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB) $(SEQDIAG) $(REPORT_TOOL)
+	@$(if $(REPORT_LABS),:,echo "report: no lab matches LAB=$(LAB) (labs: $(ALL_LABS))" >&2; exit 2)
+	$(Q)rm -rf "$(REPORT_DIR)/work" && mkdir -p "$(REPORT_DIR)/work"
+	$(Q)set -o pipefail; $(GRADER) $(GRADE_ARGS) --results "$(REPORT_DIR)/work/results.json" \
+	  | tee "$(REPORT_DIR)/work/grade.txt"
+	$(Q)$(if $(RESULTS),cp "$(REPORT_DIR)/work/results.json" "$(RESULTS)")
+	$(Q)tests/report/make_report.sh "$(SEQDIAG)" "$(REPORT_TOOL)" "$(IMPL_DIR)" "$(OUT)" \
+	  "$(IMPL_OUT)" "$(REPORT_DIR)" $(REPORT_LABS) -- $(MAKE) --no-print-directory \
+	  IMPL="$(IMPL)" SUBMISSION="$(SUBMISSION)" SAN="$(SAN)" TESTS_DIR="$(TESTS_DIR)" \
+	  HIDDEN_DIR="$(HIDDEN_DIR)"
+# ---- end of report -------------------------------------------------------------
+
 # ---- course platforms ----------------------------------------------------------
 # What course staff hand out and grade with; guide/staff.md tells the story.
 #   make handout            build/handout/socket-lab-handout.tar.gz, the
@@ -323,7 +361,8 @@ diagram: $(SEQDIAG) $(if $(DIAGRAM_LAB),$($(DIAGRAM_LAB)_PROG))
 #   make handout-check      in the course repository: build the handout,
 #                           extract it in a temp folder and run this check
 #                           there; in the handout: no staff material, and
-#                           the starters grade to Score: 0/Y
+#                           the starters grade to Score: 0/Y, make report
+#                           writes its page
 #   make gradescope         build/gradescope/autograder.zip
 #   make autolab            build/autolab/autograde.tar, autograde-Makefile
 #   make grade-all SUBMISSIONS=DIR   every submission folder of DIR, JOBS at
@@ -366,11 +405,16 @@ handout-check:
 	    echo "handout-check: make grade exited $$rc and ended \"$$last\"; expected Score: 0/Y" >&2; \
 	    exit 1; \
 	  fi; \
+	  if ! $(MAKE) --no-print-directory report LAB=02 >build/handout-report.txt 2>&1 || \
+	     ! grep -q 'id="lab-02"' build/report/index.html; then \
+	    tail -n 20 build/handout-report.txt; \
+	    echo "handout-check: make report LAB=02 wrote no page with lab 02" >&2; exit 1; \
+	  fi; \
 	  if $(MAKE) --no-print-directory test >build/handout-test.txt 2>&1 || \
 	     ! grep -q 'make grade' build/handout-test.txt; then \
 	    echo "handout-check: make test must refuse, and point to make grade" >&2; exit 1; \
 	  fi; \
-	  echo "handout-check: ok: no staff material, starters grade to $$last"; \
+	  echo "handout-check: ok: no staff material, starters grade to $$last, make report works"; \
 	fi
 
 gradescope:

@@ -14,7 +14,10 @@
 #    the same headings, code blocks, images and links;
 # 7. the course platforms run for real: the handout built and graded in an
 #    empty folder, Gradescope's autograder on a fake /autograder, a batch of
-#    three submissions (tests/self/platforms_test.c).
+#    three submissions (tests/self/platforms_test.c);
+# 7. make report's page for the references, the starters and a submission
+#    that does not compile, loaded in headless Chromium (skipped, with a
+#    line that says so, when chromium is not installed).
 # The last line counts the steps: "selftest: N passed, M failed".
 set -u
 MAKE_CMD=${1:?make command}
@@ -64,6 +67,13 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 	step "starters fail every check" starters grade_expect labs fail
 	step "bug zoo: every mistake caught as listed" bugzoo \
 		"$OUT/tests/self/self_tests" --filter 'bugzoo/*' -j2 --short-filename
+	if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+		step "make report, page loaded in headless Chromium" report env REPORT_TESTS=1 \
+			"$OUT/tests/self/self_tests" --filter 'report/*' -j2 --short-filename
+	else
+		echo "skip  make report in headless Chromium: chromium is not installed" \
+			"(apt-get install chromium)"
+	fi
 } &
 {
 	step "unit tests (common/, harness)" unit "$OUT/tests/unit/unit_tests" -j1 --short-filename

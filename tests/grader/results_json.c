@@ -5,6 +5,7 @@
  * max_score, status ("passed"/"failed"), output and visibility. A check
  * from the staff's hidden suite is "after_published": students see it
  * once the grades are published, not while they can still resubmit.
+ * Each test's extra_data names its lab folder and check (make report).
  * Also Autolab's last line, {"scores": {"lab01": N, ...}}. */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +30,14 @@ static cJSON *check_json(const struct lab *lab, size_t i, const struct check *c)
 	const char *out = lab->problem[0] ? lab->problem : c->message;
 	cJSON_AddStringToObject(t, "output", c->passed ? "" : out);
 	cJSON_AddStringToObject(t, "visibility", c->hidden ? "after_published" : "visible");
+	/* For `make report` (Gradescope keeps extra_data without showing
+	 * it): the lab's folder, the check's name, and whether the output
+	 * is the lab's own problem (it does not compile, it is missing)
+	 * rather than this check's message. */
+	cJSON *extra = cJSON_AddObjectToObject(t, "extra_data");
+	cJSON_AddStringToObject(extra, "lab", lab->dir);
+	cJSON_AddStringToObject(extra, "check", c->name);
+	cJSON_AddBoolToObject(extra, "lab_problem", lab->problem[0] != '\0');
 	return t;
 }
 
