@@ -182,7 +182,7 @@ STATE_FILE    = $(PROGRESS_DIR)/$(IMPL_KEY).json
 REGRADE_LOG   = build/progress/$(IMPL_KEY)-grade.txt
 CHECK        ?=
 # Repeated in the commands the tools suggest, so that they name the same tree.
-STUDENT_SUFFIX = $(if $(SUBMISSION), SUBMISSION=$(SUBMISSION))$(if $(filter-out labs,$(IMPL)), IMPL=$(IMPL))
+STUDENT_SUFFIX = $(if $(SUBMISSION), SUBMISSION=$(SUBMISSION))$(if $(filter-out labs,$(IMPL)), IMPL=$(IMPL))$(if $(SAN), SAN=1)
 PROGRESS_ARGS = --state "$(STATE_FILE)" --impl "$(IMPL_DIR)" --tests "$(TESTS_DIR)" \
                 $(if $(HIDDEN_LABS),--hidden "$(HIDDEN_DIR)") --suffix "$(STUDENT_SUFFIX)"
 
