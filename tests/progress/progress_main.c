@@ -460,7 +460,10 @@ static int cmd_status(const struct opts *o, struct labinfo *labs, size_t n)
 	int w = 0;
 	for (int k = 0; k < 3; k++)
 		w = (int)strlen(cmd[k]) > w ? (int)strlen(cmd[k]) : w;
-	printf("\n  %-*s  a hint for this check (again: a stronger one)\n", w, cmd[0]);
+	if (next->rec && cJSON_IsTrue(cJSON_GetObjectItem(next->rec, "built")))
+		printf("\n  %-*s  a hint for this check (again: a stronger one)\n", w, cmd[0]);
+	else
+		printf("\n");
 	printf("  %-*s  grade it again on every save\n", w, cmd[1]);
 	printf("  %-*s  the lab's chapter\n", w, cmd[2]);
 	cJSON_Delete(root);
@@ -646,8 +649,11 @@ static int cmd_watch_summary(const struct opts *o, struct labinfo *labs, size_t 
 	}
 	show_first_failing(o, l, "", 1);
 	size_t failing = count_failing(l->rec);
-	printf("\n%zu check%s failing. make hint LAB=%02d%s: a stronger hint for the first one.\n",
-	       failing, failing == 1 ? "" : "s", l->number, sfx(o));
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(l->rec, "built")))
+		printf("\nFix that first: the checks run once the lab builds.\n");
+	else
+		printf("\n%zu check%s failing. make hint LAB=%02d%s: a stronger hint for the first "
+		       "one.\n", failing, failing == 1 ? "" : "s", l->number, sfx(o));
 	cJSON_Delete(root);
 	return 0;
 }
