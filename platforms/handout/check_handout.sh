@@ -20,7 +20,7 @@ if [ -n "$bad" ]; then
 	exit 1
 fi
 for f in Makefile README.md .gitignore labs/ common/ tests/harness/ tests/grader/ \
-	tests/report/ tests/labs/ guide/ diagrams/; do
+	tests/report/ tests/labs/ tests/progress/ tests/hints/ guide/ diagrams/; do
 	if ! grep -qxF -e "./$f" -e "$f" <<<"$list"; then
 		echo "handout-check: $f is missing from $tgz" >&2
 		exit 1

@@ -16,7 +16,7 @@
 
 #include "grader.h"
 
-static cJSON *check_json(const struct lab *lab, size_t i, const struct check *c)
+cJSON *results_check_json(const struct lab *lab, size_t i, const struct check *c)
 {
 	cJSON *t = cJSON_CreateObject();
 	char name[400], number[32];
@@ -51,7 +51,7 @@ int results_json_write(const char *path, const struct lab *labs, size_t n,
 		score += labs[l].score;
 		max += labs[l].max_score;
 		for (size_t i = 0; i < labs[l].n_checks; i++)
-			cJSON_AddItemToArray(tests, check_json(&labs[l], i, &labs[l].checks[i]));
+			cJSON_AddItemToArray(tests, results_check_json(&labs[l], i, &labs[l].checks[i]));
 	}
 	char summary[64];
 	snprintf(summary, sizeof summary, "Score: %d/%d", score, max);
