@@ -1216,9 +1216,25 @@ fail_story(const char *label, struct h_proc *s, const char *fmt, ...)
 #define fail_server(s, ...) fail_story("fserver", (s), __VA_ARGS__)
 #define fail_client(c, ...) fail_story("fclient", (c), __VA_ARGS__)
 
-/* Connects a test client to the server s at path. */
+/* Connects a test client to the server s at path, once the server waits
+ * in accept() (up to 2 s): a server that has ended fails the check here,
+ * and a connection never lands in the backlog of a dying server. */
 static int client_of(struct h_proc *s, const char *path)
 {
+	static const long accepts[] = {SYS_accept, SYS_accept4, -1};
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)srv_pid);
+	int64_t deadline = mono_deadline(2.0);
+	while (srv_pid > 0 && !blocked_in(dir, accepts, -1) &&
+	       mono_ms_left(deadline) > 0) {
+		if (h_wait_exit(s, 0) == 0)
+			fail_server(s, "a new client could not connect to %s: fserver "
+				    "had ended. A client's error, whatever it is, must "
+				    "end only that client's connection, never the "
+				    "server", path);
+		struct pollfd none;
+		poll(&none, 0, 1);
+	}
 	int fd = h_connect(path);
 	if (fd >= 0)
 		return fd;
@@ -1399,7 +1415,7 @@ static void wait_server_reading(struct h_proc *s, pid_t pid, int fd,
 			size_t g = read_for(fd, early, sizeof(early), 0.2, &eof);
 			/* A header refused as too long is another mistake than
 			 * a short read taken for the whole. */
-			char *log = wait_log_ends(s, 1, 0.5);
+			char *log = wait_log_ends(s, 1, 2.0);
 			if (strstr(log, "end: EMSGSIZE"))
 				hint = "it refused the header as too long (its log "
 				       "says EMSGSIZE): decode the length most "
