@@ -1503,8 +1503,8 @@ CHECK(lab08, box_burst_backlog, 2,
 			fail_server(&srv, "while the server was stopped (SIGSTOP), "
 				    "connect #%zu of a burst of %d failed with %s%s",
 				    i + 1, BURST, errno_name(e), e == EAGAIN ?
-				    ": the listen queue was full after that many "
-				    "connections. The kernel queues backlog + 1 "
+				    ": the listen queue was full with the connections "
+				    "before it. The kernel queues backlog + 1 "
 				    "connections the server has not accepted yet: pass "
 				    "the backlog to listen() as given (the program's "
 				    "default is MC_BACKLOG, 128; the seed used 1)" : "");
@@ -1685,10 +1685,12 @@ CHECK(lab08, box_slow_reader, 3,
 	if (!stuck)
 		fail_server(&srv, "a client sent %zu bytes of requests (%lu lines) "
 			    "and read none of the replies; %s", g.sent, g.lines,
-			    g.sent >= HOG_LIMIT ? "the server kept reading them: "
-			    "it must stop reading a client whose replies it cannot "
-			    "send (no POLLIN while its input buffer is full and its "
-			    "output has no room), or its memory grows without bound"
+			    g.sent >= HOG_LIMIT ? "the server kept reading them, "
+			    "although it could not send the replies (or did it throw "
+			    "them away?): replies that cannot be sent must wait in the "
+			    "client's output buffer, and the server must stop reading "
+			    "a client whose buffers are full (no POLLIN), or its "
+			    "memory grows without bound"
 			    : "the server kept reading them slowly for 4 s");
 	int inq = 0;
 	ioctl(g.fd, SIOCINQ, &inq);
@@ -1751,6 +1753,35 @@ CHECK(lab08, box_leavers, 2,
 	start_server(&srv, p, NULL);
 	int base = proc_sockets(srv.pid);
 	cr_assert(base >= 1, "could not read /proc/%d/fd", (int)srv.pid);
+	/* 0. Stop reading, then send a line: the reply meets a socket whose
+	 *    reader has gone (EPIPE; SIGPIPE unless MSG_NOSIGNAL). */
+	int deaf = connect_client(p);
+	cr_assert(deaf >= 0, "connect: %s", errno_name(errno));
+	shutdown(deaf, SHUT_RD);
+	send_now(deaf, "are you there?\n");
+	struct pollfd dp = {.fd = deaf, .events = 0};
+	int hup = poll(&dp, 1, 1000) == 1 && (dp.revents & POLLHUP);
+	/* A dying server closes its sockets before it can be reaped: ask
+	 * another client to tell a drop from a death. */
+	struct peer ping = {.fd = connect_client(p)};
+	if (ping.fd >= 0) {
+		send_now(ping.fd, "ping\n");
+		expect(&ping, "OK 1 ping\n");
+		collect(&ping, 1, 1.0);
+	}
+	int pinged = ping.fd >= 0 && ping.got_len == ping.want_len &&
+		     memcmp(ping.got, ping.want, ping.want_len) == 0;
+	if (!pinged)
+		h_wait_exit(&srv, 1.0);
+	if (!hup || !pinged)
+		fail_server(&srv, "a client shut down its reading side, then sent "
+			    "a line: the reply can never arrive (send() fails with "
+			    "EPIPE); the server should drop that client (close "
+			    "its end) within 1 s and serve the next one%s%s",
+			    hup ? "" : "; it did not close the connection",
+			    pinged ? "" : "; a client after it got no reply");
+	close(deaf);
+	close(ping.fd);
 	/* 1. Connect and close at once. */
 	for (int i = 0; i < 10; i++) {
 		int fd = connect_client(p);
@@ -1828,9 +1859,9 @@ CHECK(lab08, box_leavers, 2,
 		fail_server(&srv, "the server ended while clients left");
 	/* The server still serves, and holds no socket but the listener and
 	 * this last client's. */
-	others_answered(&srv, p, "25 clients left in every way (close at once, "
-			"EOF after a request, close with a reply unread, a line too "
-			"long, close with many replies unread)", 1);
+	others_answered(&srv, p, "26 clients left in every way (a reader gone, "
+			"close at once, EOF after a request, close with a reply "
+			"unread, a line too long, close with many replies unread)", 1);
 	int last = connect_client(p);
 	cr_assert(last >= 0, "connect: %s", errno_name(errno));
 	struct peer lp = {.fd = last};
@@ -1842,7 +1873,7 @@ CHECK(lab08, box_leavers, 2,
 	while ((socks = proc_sockets(srv.pid)) > base + 1 && mono_ms_left(deadline) > 0)
 		mono_sleep_ms(2);
 	if (socks > base + 1)
-		fail_server(&srv, "after 30 clients came and went, the server still "
+		fail_server(&srv, "after 31 clients came and went, the server still "
 			    "holds %d sockets besides the listener and the one client "
 			    "connected (from /proc/%d/fd): a client that leaves or "
 			    "fails must be dropped and its descriptor closed, or the "
@@ -2016,13 +2047,11 @@ static int traced_scenario(const char *p, char *why, size_t cap)
 		return -1;
 	}
 	send_now(half, "half a li");
+	/* Ten connects in a row, faster than the traced server accepts. */
 	struct peer burst[10];
-	struct sockaddr_un a;
-	int len = h_sockaddr(p, &a);
 	for (size_t i = 0; i < 10; i++) {
 		memset(&burst[i], 0, sizeof(burst[i]));
-		burst[i].fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		connect(burst[i].fd, (struct sockaddr *)&a, (socklen_t)len);
+		burst[i].fd = connect_client(p);
 	}
 	for (size_t i = 0; i < 10; i++) {
 		char line[32];
@@ -2051,8 +2080,9 @@ static int traced_scenario(const char *p, char *why, size_t cap)
 	if (rc == 0 && collect(pe, 5, 2.0) < 5) {
 		char w[600];
 		first_wrong(pe, 5, w, sizeof(w), NULL);
-		snprintf(why, cap, "a client sent a line while others sent nothing or "
-			 "half a line; no reply within 2 s: %s", w);
+		snprintf(why, cap, "5 clients sent a line while others sent nothing "
+			 "or half a line; not every one got its reply within 2 s: %s",
+			 w);
 		rc = -1;
 	}
 	for (size_t i = 0; rc == 0 && i < 5; i++) {
@@ -2065,7 +2095,8 @@ static int traced_scenario(const char *p, char *why, size_t cap)
 		char w[600] = "";
 		if (first_wrong(pe, 5, w, sizeof(w), NULL) < 0)
 			first_wrong(burst, 10, w, sizeof(w), NULL);
-		snprintf(why, cap, "%s", w);
+		snprintf(why, cap, "5 clients sent a second line, 10 others one "
+			 "line each; not every one got its reply within 2 s: %s", w);
 		rc = -1;
 	}
 	close_peers(pe, 5);
@@ -2115,7 +2146,7 @@ CHECK(lab08, trace_nonblocking_io, 2,
 	size_t waits = 0;
 	for (size_t i = 0; i < t.n; i++)
 		waits += t.ev[i].kind == TRACE_CALL && is_one_of(t.ev[i].name, WAITS);
-	cr_assert(ok, "%s. Calls seen:\n%s", why, sum);
+	cr_assert(ok, "%s\nCalls seen:\n%s", why, sum);
 	cr_assert(checked >= 30 && waits >= 1, "the trace shows %zu reads, writes "
 		  "and accepts on sockets and %zu poll() calls; expected dozens of "
 		  "each for 17 clients. Calls seen:\n%s", checked, waits, sum);
@@ -2179,7 +2210,7 @@ CHECK(lab08, trace_accept_drains, 1,
 			in_run = 0;
 		}
 	}
-	cr_assert(ok, "%s. Calls seen:\n%s", why, sum);
+	cr_assert(ok, "%s\nCalls seen:\n%s", why, sum);
 	cr_assert(total == 17 && runs >= 1, "the trace shows %zu accepted "
 		  "connections in %zu runs; expected 17. Calls seen:\n%s", total,
 		  runs, sum);
@@ -2263,6 +2294,6 @@ CHECK(lab08, trace_no_spin, 1,
 		  "poll() returns at once for it, again and again, and the server "
 		  "spins at 100%% CPU (%zu poll() calls returned in this short "
 		  "run)", idle, t.ev[first_idle].line, polls);
-	cr_assert(ok, "%s. Calls seen:\n%s", why, sum);
+	cr_assert(ok, "%s\nCalls seen:\n%s", why, sum);
 	trace_free(&t);
 }
