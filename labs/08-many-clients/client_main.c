@@ -3,8 +3,9 @@
  *
  *   client PATH
  *
- * Connects to the server at PATH, then for each line read on stdin sends
- * it and prints the one reply line it gets back. At the end of stdin it
+ * Connects to the server at PATH and prints "connected to PATH", then for
+ * each line read on stdin sends it and prints the one reply line it gets
+ * back. At the end of stdin it
  * shuts down its sending side, prints whatever else arrives until the
  * server closes, and exits. Start several in separate terminals (or as
  * coprocesses of a script) to see one server serve them all at once.
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
 	if (fd == -1)
 		die_errno(1, errno, "cannot connect to %s", argv[1]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("connected to %s\n", argv[1]);
 	char buf[2 * MC_REPLY_MAX + 2];
 	size_t held = 0;
 	char *line = NULL;
