@@ -183,8 +183,8 @@ int mc_server_init(struct mc_server *s, int lfd, FILE *log,
  *     hung up or broke) or POLLNVAL: drop it; POLLIN: mc_conn_read() once
  *     (EAGAIN: nothing, not an error); then answer with mc_conn_process()
  *     and mc_conn_flush() (try to send at once, whether POLLOUT was
- *     reported or not), again and again while either makes progress
- *     (a send frees room for the replies to lines still waiting in in);
+ *     reported or not), and again as long as the send took something
+ *     (it freed room for the replies to lines still waiting in in);
  *     drop the client on any error (EMSGSIZE, EPIPE, ECONNRESET, ...)
  *     and once mc_conn_done();
  *   - when the listener is readable: mc_accept_burst() into the free

@@ -69,9 +69,10 @@ int mc_server_step(struct mc_server *s, int timeout_ms)
 	 *       re == 0: nothing; POLLNVAL, POLLERR (getsockopt SO_ERROR says
 	 *       why) or POLLHUP: drop it;
 	 *       POLLIN: mc_conn_read(c) == -1 and errno not EAGAIN: drop it;
-	 *       then repeat { got = mc_conn_process(c); sent =
-	 *       mc_conn_flush(c); } until got == 0 and sent == 0 (-1 from
-	 *       either: drop it with errno_name(errno));
+	 *       then repeat { mc_conn_process(c); sent = mc_conn_flush(c); }
+	 *       until sent == 0: a send that took something freed room for
+	 *       the replies to lines still waiting in in (-1 from either:
+	 *       drop it with errno_name(errno));
 	 *       mc_conn_done(c): drop it ("EOF").
 	 *  4. s->pfds[0].revents & POLLIN: got = mc_accept_burst(s->lfd,
 	 *     fds, room) with room = MC_MAX_CLIENTS - s->n (and no more than

@@ -80,19 +80,19 @@ static const char *serve(struct mc_conn *c, short revents)
 		if (mc_conn_read(c) == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
 			return errno_name(errno);
 	}
-	/* Answer and send while either makes progress: sending frees the
-	 * room that the replies to the lines still waiting in in need.
-	 * Stopping after a send would leave those lines there with in full
-	 * and out empty: the next poll() would ask for nothing at all on
-	 * this client, and it would never be served again. */
+	/* Answer, send, and again as long as the send freed room: the
+	 * lines still waiting in in need that room for their replies.
+	 * Stopping because nothing was answered would leave those lines
+	 * there with in full and out empty: the next poll() would ask for
+	 * nothing at all on this client, and it would never be served
+	 * again. A send that took nothing (EAGAIN) frees nothing: stop. */
 	for (;;) {
-		int got = mc_conn_process(c);
-		if (got == -1)
+		if (mc_conn_process(c) == -1)
 			return errno_name(errno);
 		ssize_t sent = mc_conn_flush(c);
 		if (sent == -1)
 			return errno_name(errno);
-		if (got == 0 && sent == 0)
+		if (sent == 0)
 			break;
 	}
 	return mc_conn_done(c) ? "EOF" : NULL;
