@@ -56,7 +56,7 @@
 #include "../harness/check.h"
 #include "../../common/contract/many_clients.h"
 
-/* ---- small helpers ------------------------------------------------------------ */
+/* ---- small helpers ----------------------------------------------- */
 
 static volatile sig_atomic_t sigpipes;
 static void on_sigpipe(int sig)
@@ -230,7 +230,7 @@ static const char *pending(const struct mc_conn *c)
 	return buf;
 }
 
-/* ---- the server in /proc ---------------------------------------------------------- */
+/* ---- the server in /proc ----------------------------------------- */
 
 /* The name of a system call number, for the ones a server waits in. */
 static const char *syscall_name(long nr)
@@ -388,7 +388,7 @@ static int proc_sockets(pid_t pid)
 	return n;
 }
 
-/* ---- the server program -------------------------------------------------------------- */
+/* ---- the server program ------------------------------------------ */
 
 /* Appends to buf how p ended or that it runs, and the end of its output. */
 static void proc_story(char *buf, size_t cap, struct h_proc *p)
@@ -452,7 +452,7 @@ static void start_server(struct h_proc *p, const char *path, ...)
 		fail_server(NULL, "expected the server to listen at %s: %s", path, why);
 }
 
-/* ---- test-side clients ------------------------------------------------------------------- */
+/* ---- test-side clients ------------------------------------------- */
 
 /* One client of the test: what it expects back, and what came. */
 struct peer {
@@ -872,7 +872,8 @@ CHECK(lab08, unit_conn_read, 1,
 		  "after mc_conn_init(c, fd %d, 7): fd %d, id %lu, answered %lu, eof "
 		  "%d, in_len %zu, out_off %zu, out_len %zu; expected fd %d, id 7 "
 		  "and every count 0 (the struct comes from malloc(): "
-		  "mc_conn_init must set every field)", sv[0], c->fd, c->id, c->answered, c->eof,
+		  "mc_conn_init must set every field)", sv[0], c->fd, c->id,
+		  c->answered, c->eof,
 		  c->in_len, c->out_off, c->out_len, sv[0]);
 	ssize_t n = mc_conn_read(c);
 	int e = errno;
@@ -883,7 +884,8 @@ CHECK(lab08, unit_conn_read, 1,
 	e = errno;
 	cr_assert(n == 3 && c->in_len == 3 && memcmp(c->in, "hel", 3) == 0,
 		  "mc_conn_read with \"hel\" waiting returned %zd%s, in holds "
-		  "\"%s\"; expected 3 and \"hel\"", n, with_errno(n, e), show(c->in, c->in_len, 40));
+		  "\"%s\"; expected 3 and \"hel\"", n, with_errno(n, e),
+		  show(c->in, c->in_len, 40));
 	write_full(sv[1], "lo\nwor", 6);
 	n = mc_conn_read(c);
 	cr_assert(n == 6 && c->in_len == 9 && memcmp(c->in, "hello\nwor", 9) == 0,
@@ -946,7 +948,8 @@ CHECK(lab08, unit_conn_process, 2,
 		  "mc_conn_process with in = \"hello\\nworld\\npart\" returned %d%s; "
 		  "output \"%s\", in \"%s\", answered %lu; expected 2, \"OK 1 "
 		  "hello\\nOK 2 world\\n\", \"part\" (the start of the next line "
-		  "stays) and 2", r, with_errno(r, e), show(pending(c), strlen(pending(c)), 80),
+		  "stays) and 2", r, with_errno(r, e),
+		  show(pending(c), strlen(pending(c)), 80),
 		  show(c->in, c->in_len <= sizeof(c->in) ? c->in_len : 0, 40),
 		  c->answered);
 	memcpy(c->in + c->in_len, "ial\n\n", 5);
@@ -993,7 +996,8 @@ CHECK(lab08, unit_conn_process, 2,
 		  "returned %d%s, in_len %zu, out_len %zu, answered %lu; expected "
 		  "0 with both lines left in in and out untouched: a reply is added "
 		  "only when it fits whole (a client that does not read must not "
-		  "make the server's memory grow)", r, with_errno(r, e), c->in_len, c->out_len, c->answered);
+		  "make the server's memory grow)", r, with_errno(r, e), c->in_len,
+		  c->out_len, c->answered);
 	/* Part of out was sent: moving the rest to the front makes room. */
 	char *pat = malloc(MC_OUT_MAX);
 	cr_assert(pat != NULL, "out of memory");
@@ -1870,7 +1874,8 @@ CHECK(lab08, box_leavers, 2,
 	collect(&lp, 1, 1.0);
 	int64_t deadline = mono_deadline(2.0);
 	int socks;
-	while ((socks = proc_sockets(srv.pid)) > base + 1 && mono_ms_left(deadline) > 0)
+	while ((socks = proc_sockets(srv.pid)) > base + 1 &&
+	       mono_ms_left(deadline) > 0)
 		mono_sleep_ms(2);
 	if (socks > base + 1)
 		fail_server(&srv, "after 31 clients came and went, the server still "
@@ -2107,7 +2112,7 @@ static int traced_scenario(const char *p, char *why, size_t cap)
 }
 
 CHECK(lab08, trace_nonblocking_io, 2,
-      "server trace: every socket read, written, accepted is non-blocking; only poll waits")
+      "server trace: sockets read, written, accepted are non-blocking; only poll waits")
 {
 	const char *p = h_path("s.sock"), *tp = h_path("server.trace");
 	struct h_proc srv;
