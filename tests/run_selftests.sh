@@ -10,7 +10,9 @@
 # 5. the bug zoo (tests/bugzoo/): references with one typical mistake
 #    each, graded: every mistake must be caught by exactly the checks its
 #    entry lists (BUGZOO=full adds the slower entries);
-# 6. the course platforms run for real: the handout built and graded in an
+# 6. the Chinese guide (guide/zh/) has the English guide's chapters, with
+#    the same headings, code blocks, images and links;
+# 7. the course platforms run for real: the handout built and graded in an
 #    empty folder, Gradescope's autograder on a fake /autograder, a batch of
 #    three submissions (tests/self/platforms_test.c).
 # The last line counts the steps: "selftest: N passed, M failed".
@@ -65,6 +67,7 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 } &
 {
 	step "unit tests (common/, harness)" unit "$OUT/tests/unit/unit_tests" -j1 --short-filename
+	step "Chinese guide in step with the English one" guide_zh tests/self/guide_zh_check.sh guide
 	step "grader on hostile fixture submissions" self \
 		"$OUT/tests/self/self_tests" --filter 'grader/*' -j4 --short-filename
 	step "same, namespaces turned off" self_no_ns env SELFTEST_NO_NS=1 \

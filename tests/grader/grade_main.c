@@ -181,13 +181,15 @@ int main(int argc, char **argv)
 			/* Says which protections this machine gives, exit 0 when
 			 * the namespaces are among them (hostile tests need it). */
 			struct sandbox probe;
-			char text[600];
+			char text[800];
 			sandbox_protect(&probe, NULL, NULL, NULL);
 			sandbox_probe(&probe, 0);
 			printf("%s\n", sandbox_describe(&probe, text, sizeof text));
-			int full = probe.namespaces && probe.pids_cgroup[0];
+			int full = probe.namespaces && (probe.pids_cgroup[0] || probe.userns);
 			sandbox_release(&probe);
-			/* 0: namespaces and a process cap; 4: namespaces only. */
+			/* 0: namespaces and a process cap (a pids cgroup, or an
+			 * unprivileged uid that RLIMIT_NPROC binds); 4: namespaces
+			 * only. */
 			return full ? 0 : probe.namespaces ? 4 : 3;
 		}
 		case 'L': o.limit = atof(optarg); break;
@@ -263,11 +265,12 @@ int main(int argc, char **argv)
 	sandbox_protect(&sb, getcwd(here, sizeof here), o.out, o.impl);
 	sandbox_probe(&sb, o.san);
 	if (no_namespaces) {
-		sb.namespaces = 0;
+		sb.namespaces = sb.userns = 0;
 		snprintf(sb.why_not, sizeof sb.why_not, "turned off with --no-namespaces");
+		snprintf(sb.why_not_user, sizeof sb.why_not_user, "turned off with --no-namespaces");
 	}
 	o.sandbox = &sb;
-	char line[600];
+	char line[800];
 	printf("Grading %s\n%s\n", o.impl, sandbox_describe(&sb, line, sizeof line));
 	fflush(stdout);
 	double start = mono_seconds();

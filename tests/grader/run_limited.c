@@ -102,7 +102,7 @@ static void child_exec(const struct run_spec *s, int out_fd)
 	/* No core files littering the tree graded. */
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
-	if (s->sandbox && sandbox_enter(s->sandbox) < 0) {
+	if (s->sandbox && sandbox_enter(s->sandbox, s->cwd) < 0) {
 		dprintf(2, "grader: cannot set up the sandbox: %s\n", strerror(errno));
 		_exit(126);
 	}

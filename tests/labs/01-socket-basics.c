@@ -701,7 +701,7 @@ CHECK(lab01, unit_pair_boundaries, 2,
 }
 
 CHECK(lab01, unit_pair_errors, 1,
-      "pair_exchange() refuses an empty exchange, and keeps write()'s errno while closing")
+      "pair_exchange() refuses an empty exchange, and keeps socketpair()'s and write()'s errno")
 {
 	struct pair_run r;
 	char why[256];
@@ -713,9 +713,39 @@ CHECK(lab01, unit_pair_errors, 1,
 		    "pair_exchange(SOCK_STREAM, 0 bytes): nothing written "
 		    "means the read would wait forever");
 
+	/* A type AF_UNIX does not offer: socketpair() itself fails, before
+	 * any descriptor exists. The errno to expect comes from the kernel. */
+	int sv[2];
+	errno = 0;
+	int kr = socketpair(AF_UNIX, SOCK_PACKET, 0, sv);
+	int kerr = errno;
+	if (kr == 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	cr_assert(kr == -1, "test setup: this kernel accepted "
+		  "socketpair(AF_UNIX, SOCK_PACKET, 0)");
+	cr_assert(guarded_pair(SOCK_PACKET, "hello", 5, 2, 64, &r, why,
+			       sizeof(why)) == 0,
+		  "pair_exchange(SOCK_PACKET, 5 bytes): %s", why);
+	cr_assert(r.ret == -1 && r.err == kerr,
+		  "pair_exchange(SOCK_PACKET, 5 bytes): socketpair(AF_UNIX, "
+		  "SOCK_PACKET, 0) fails with %s, and that errno must come back; "
+		  "got %ld%s%s%s", errno_name(kerr), (long)r.ret,
+		  r.ret == -1 ? " with errno " : "",
+		  r.ret == -1 ? errno_name(r.err) : "",
+		  r.ret == -1 && r.err == EBADF ? ": the error path closed "
+		  "descriptors that socketpair() never opened, and close(-1)'s "
+		  "EBADF replaced socketpair()'s errno (return at once when "
+		  "socketpair() fails, or save errno around the closes)" :
+		  r.ret == -1 && r.err == ENOSYS ? " (not implemented yet)" : "");
+	cr_assert(r.fds_after == r.fds_before, "pair_exchange(SOCK_PACKET) "
+		  "failed in socketpair() but left %d descriptor(s) open",
+		  r.fds_after - r.fds_before);
+
 	/* A datagram larger than the send buffer cannot be sent at all; the
 	 * buffer's size is read from the kernel, since it can be tuned. */
-	int sv[2], sndbuf = 0;
+	int sndbuf = 0;
 	socklen_t optlen = sizeof(sndbuf);
 	cr_assert(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0 &&
 		  getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &optlen) == 0,

@@ -1170,8 +1170,23 @@ CHECK(lab03, unit_lifetime, 2,
 	close(again);
 }
 
+/* The number of descriptors open in this process, from /proc/self/fd
+ * (the directory's own descriptor counts in every reading alike). */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	cr_assert(d, "test setup: opendir(/proc/self/fd): %s", strerror(errno));
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
 CHECK(lab03, unit_connect, 1,
-      "naming_connect: exact names; ENOENT, ECONNREFUSED, and a padded name is another name")
+      "naming_connect: exact names; ENOENT, ECONNREFUSED, a padded name is another; no fd leaked")
 {
 	const char *p = h_path("s.sock");
 	const char *ab = h_abstract();
@@ -1192,6 +1207,20 @@ CHECK(lab03, unit_connect, 1,
 			  "(length %u) instead", w, peer, (unsigned)pl);
 		close(c);
 	}
+	/* A server bound the seed's way, with sizeof(struct sockaddr_un):
+	 * its name is "@name" and 103 zero bytes more. A correct client
+	 * asking for "@name" reaches nobody. */
+	const char *padded = h_abstract();
+	struct sockaddr_un a;
+	h_sockaddr(padded, &a);
+	int ps = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert(ps >= 0 && bind(ps, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		  listen(ps, 5) == 0, "test setup: a padded listener: %s",
+		  strerror(errno));
+
+	/* Descriptors are counted around the failing calls: each one must
+	 * close the socket it made. */
+	int before = count_fds();
 	struct {
 		const char *text;
 		int want;
@@ -1213,16 +1242,6 @@ CHECK(lab03, unit_connect, 1,
 		check_errno(c, e, bad[k].want, w);
 	}
 
-	/* A server bound the seed's way, with sizeof(struct sockaddr_un):
-	 * its name is "@name" and 103 zero bytes more. A correct client
-	 * asking for "@name" reaches nobody. */
-	const char *padded = h_abstract();
-	struct sockaddr_un a;
-	h_sockaddr(padded, &a);
-	int ps = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert(ps >= 0 && bind(ps, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-		  listen(ps, 5) == 0, "test setup: a padded listener: %s",
-		  strerror(errno));
 	errno = 0;
 	int c = naming_connect(padded, 0);
 	int e = errno;
@@ -1235,6 +1254,11 @@ CHECK(lab03, unit_connect, 1,
 		  padded, padded, exact_len(padded));
 	check_errno(c, e, ECONNREFUSED, "naming_connect(\"@name\") where only "
 		    "\"@name\" padded with zeros (bound with sizeof) exists");
+	int after = count_fds();
+	cr_assert(after == before, "naming_connect failed %zu times and left "
+		  "%d descriptor(s) open: when connect() fails, close the socket "
+		  "before returning -1 (save errno, close, restore errno)",
+		  COUNT(bad) + 1, after - before);
 	close(ps);
 	close(l1);
 	close(l2);

@@ -967,8 +967,23 @@ static void make_stale(const char *path)
 	close(fd);
 }
 
+/* The number of descriptors open in this process, from /proc/self/fd
+ * (the directory's own descriptor counts in every reading alike). */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	cr_assert(d, "test setup: opendir(/proc/self/fd): %s", strerror(errno));
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
 CHECK(lab04, unit_connect_at_once, 1,
-      "ENOENT and ECONNREFUSED come back at once, whatever the timeout")
+      "ENOENT and ECONNREFUSED come back at once, whatever the timeout; no fd leaked")
 {
 	const char *none = h_path("nothing.sock");
 	const char *stale = h_path("stale.sock");
@@ -985,6 +1000,9 @@ CHECK(lab04, unit_connect_at_once, 1,
 		{stale, ECONNREFUSED, 1, "connect_with_timeout(stale socket file, 2000)"},
 	};
 	for (size_t k = 0; k < 4; k++) {
+		/* Counted around each failing call: it must close the socket
+		 * it made. */
+		int before = count_fds();
 		int64_t t0 = mono_ns();
 		int fd = cases[k].poll ? connect_with_timeout(cases[k].addr, 2000)
 				       : connect_timed(cases[k].addr, 100, 2000);
@@ -992,12 +1010,17 @@ CHECK(lab04, unit_connect_at_once, 1,
 		double took = secs_since(t0);
 		if (fd >= 0)
 			close(fd);
+		int leaked = count_fds() - before;
 		check_errno(fd, e, cases[k].want, cases[k].what);
 		cr_assert(took < AT_ONCE_S, "%s failed with %s after %.2f s; the "
 			  "kernel answers at once (a timeout bounds only a wait, and "
 			  "a refusal does not wait). Retrying until the timeout is "
 			  "not the job of connect: a reconnect loop paces itself "
 			  "(lab 05)", cases[k].what, errno_name(e), took);
+		cr_assert(leaked == 0, "%s failed with %s as it should, but left "
+			  "%d descriptor(s) open: when connect() fails, close the "
+			  "socket before returning -1 (save errno, close, restore "
+			  "errno)", cases[k].what, errno_name(e), leaked);
 	}
 }
 
@@ -1790,6 +1813,17 @@ CHECK(lab04, trace_eintr, 1,
 	finish_traced(&tc, tp, &t, args);
 	const char *sum = h_trace_summary(&t, 40);
 	first_connect(&t);
+	/* The rest of the story needs a read that waits 600 ms: with another
+	 * timeout the read may end before the signal comes, and what follows
+	 * depends on timing. Say so first, the same way every time. */
+	long rcv[8];
+	int nrcv = find_setsockopt(&t, "SO_RCVTIMEO", rcv, 8);
+	long long rsec = -1, rus = -1;
+	cr_assert(nrcv > 0 && arg_timeval(&t.ev[rcv[nrcv < 8 ? nrcv - 1 : 7]], 3, &rsec,
+					  &rus) == 0 && rsec * 1000000 + rus == 600000,
+		  "tclient --rcv 600 set SO_RCVTIMEO to %lld s + %lld us; expected the "
+		  "600 ms of SO_RCVTIMEO ({tv_sec=0, tv_usec=600000}) for its read to "
+		  "wait while the signal comes. Calls seen:\n%s", rsec, rus, sum);
 	cr_assert(signalled, "tclient was never seen waiting in a read on the "
 		  "socket of a server that never answers (%s). Calls seen:\n%s",
 		  traced_story, sum);

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -845,8 +847,96 @@ CHECK(lab05, unit_connect_backlog, 1,
 /* unit: lines                                                               */
 /* ======================================================================== */
 
+/* ---- a short send, made on purpose ------------------------------------------ */
+
+/* A blocking send() on a stream socket whose send buffer is full waits for
+ * room; a signal that arrives then ends the call, and when part of the
+ * data is already queued the kernel returns that part's count (not EINTR):
+ * a short count, whatever SA_RESTART says. The test makes it happen: the
+ * sender's SO_SNDBUF is tiny, the peer does not read, and a helper thread
+ * sends SIGUSR1 once it sees the sending thread blocked in that send (in
+ * /proc, no guessing at times). Only after the handler has run does the
+ * helper read the peer's end, until EOF or the whole line. */
+struct short_send {
+	pthread_t th;
+	pid_t tid;      /* the thread that calls send_line */
+	int fd;         /* the sender's end, watched in /proc */
+	int peer;       /* the end the helper reads */
+	size_t want;    /* the line's length */
+	char *got;      /* what the peer received */
+	size_t n;       /* how much of it */
+	int signalled;  /* 1 when the signal interrupted a blocked send */
+};
+
+static volatile sig_atomic_t usr1_caught;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_caught = 1;
+}
+
+/* 1 when thread tid sleeps in a call that sends on fd. */
+static int blocked_sending(pid_t tid, int fd)
+{
+	char path[96], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return 0;
+	ssize_t n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *paren = strrchr(buf, ')');
+	if (!paren || paren[1] != ' ' || paren[2] != 'S')
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return 0;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	long nr;
+	unsigned long arg0;
+	if (sscanf(buf, "%ld %lx", &nr, &arg0) != 2)
+		return 0;
+	return (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_write ||
+		nr == SYS_writev) && (int)arg0 == fd;
+}
+
+static void *short_send_main(void *arg)
+{
+	struct short_send *s = arg;
+	/* A send_line that never blocks (it polls, say) gets no signal; the
+	 * helper reads anyway after 2 s, so that it cannot hang. */
+	int64_t end = mono_deadline(2.0);
+	while (!blocked_sending(s->tid, s->fd) && mono_ms_left(end) > 0)
+		poll(NULL, 0, 1); /* looks again each millisecond */
+	if (mono_ms_left(end) > 0) {
+		syscall(SYS_tgkill, getpid(), s->tid, SIGUSR1);
+		while (!usr1_caught && mono_ms_left(end) > 0)
+			poll(NULL, 0, 1);
+		s->signalled = usr1_caught;
+	}
+	/* Read until EOF, the whole line, or 3 s without a byte. */
+	while (s->n < s->want) {
+		struct pollfd p = {.fd = s->peer, .events = POLLIN};
+		if (poll(&p, 1, 3000) != 1)
+			break;
+		ssize_t r = read(s->peer, s->got + s->n, s->want - s->n);
+		if (r <= 0)
+			break;
+		s->n += (size_t)r;
+	}
+	return NULL;
+}
+
 CHECK(lab05, unit_send_line, 1,
-      "send_line: whole line sent; a gone peer is EPIPE, never SIGPIPE")
+      "send_line: whole line sent, also after a short send(); a gone peer is EPIPE, never SIGPIPE")
 {
 	count_sigpipes();
 	int sv[2];
@@ -862,6 +952,49 @@ CHECK(lab05, unit_send_line, 1,
 		  "send_line(\"MSG 1 ...\\n\", %zu) delivered %zd bytes; "
 		  "expected exactly the %zu bytes given", strlen(line), n,
 		  strlen(line));
+
+	/* A long line on a tiny send buffer, and a signal while send()
+	 * waits for room: that send() returns a short count. */
+	struct sigaction sa = {.sa_handler = on_usr1};
+	sigemptyset(&sa.sa_mask);
+	cr_assert(sigaction(SIGUSR1, &sa, NULL) == 0, "test setup: sigaction");
+	usr1_caught = 0;
+	int lp[2];
+	cr_assert(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, lp) == 0,
+		  "test setup: socketpair: %s", strerror(errno));
+	int tiny = 1; /* the kernel raises it to its minimum, about 4.5 KiB */
+	cr_assert(setsockopt(lp[0], SOL_SOCKET, SO_SNDBUF, &tiny,
+			     sizeof(tiny)) == 0, "test setup: SO_SNDBUF: %s",
+		  strerror(errno));
+	static char longline[65536], got[65536];
+	size_t len = sizeof(longline);
+	memcpy(longline, "MSG 2 ", 6);
+	for (size_t i = 6; i < len - 1; i++)
+		longline[i] = (char)('a' + i % 26);
+	longline[len - 1] = '\n';
+	struct short_send ss = {.tid = (pid_t)syscall(SYS_gettid), .fd = lp[0],
+				.peer = lp[1], .want = len, .got = got};
+	cr_assert(pthread_create(&ss.th, NULL, short_send_main, &ss) == 0,
+		  "test setup: could not start the reading thread");
+	r = send_line(lp[0], longline, len);
+	e = errno;
+	/* The end of the stream tells the reader that nothing more comes. */
+	shutdown(lp[0], SHUT_WR);
+	pthread_join(ss.th, NULL);
+	close(lp[0]);
+	close(lp[1]);
+	check_ok(r, e, "send_line(a 65536-byte line) on a socket with a tiny "
+		 "SO_SNDBUF, its send() interrupted by a signal while it waited "
+		 "for room");
+	cr_assert(ss.n == len && memcmp(got, longline, len) == 0,
+		  "send_line(a %zu-byte line) returned 0, but the peer received "
+		  "%s%zu bytes: %s", len, ss.n == len ? "other bytes than the "
+		  "line's " : "only ", ss.n, ss.signalled ? "a signal interrupted "
+		  "send() while it waited for room in the send buffer, and send() "
+		  "returned the short count of the bytes already queued. A short "
+		  "count is not an error: send the rest, in a loop, until every "
+		  "byte is sent (the seed's flaw 10)" : "send the line's bytes "
+		  "in order, each once, looping over short counts");
 
 	/* The peer shut down its reading side: sending is EPIPE. */
 	shutdown(sv[1], SHUT_RD);
