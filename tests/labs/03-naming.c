@@ -454,25 +454,11 @@ enum who { AS_NOBODY, AS_OWNER_NO_DAC, AS_NOTHING };
 static int drop_privileges(enum who how)
 {
 	if (how == AS_NOBODY)
-		return setgroups(0, NULL) == 0 && setgid(65534) == 0 &&
-		       setuid(65534) == 0 ? 0 : -1;
+		return h_become_other_user();
 	if (geteuid() != 0)
 		return 0;
-	static const int caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
-				   CAP_FOWNER};
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-	if (syscall(SYS_capget, &hdr, data) == -1)
-		return -1;
-	for (size_t k = 0; k < COUNT(caps); k++) {
-		if (prctl(PR_CAPBSET_DROP, caps[k], 0, 0, 0) == -1)
-			return -1;
-		unsigned i = CAP_TO_INDEX(caps[k]), bit = CAP_TO_MASK(caps[k]);
-		data[i].effective &= ~bit;
-		data[i].permitted &= ~bit;
-		data[i].inheritable &= ~bit;
-	}
-	return (int)syscall(SYS_capset, &hdr, data);
+	static const int caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER};
+	return h_drop_capabilities(caps, COUNT(caps));
 }
 
 /* Finds out, in a throw-away child, how this machine lets the test make
@@ -1170,21 +1156,6 @@ CHECK(lab03, unit_lifetime, 2,
 	close(again);
 }
 
-/* The number of descriptors open in this process, from /proc/self/fd
- * (the directory's own descriptor counts in every reading alike). */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	cr_assert(d, "test setup: opendir(/proc/self/fd): %s", strerror(errno));
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 CHECK(lab03, unit_connect, 1,
       "naming_connect: exact names; ENOENT, ECONNREFUSED, a padded name is another; no fd leaked")
 {
@@ -1220,7 +1191,7 @@ CHECK(lab03, unit_connect, 1,
 
 	/* Descriptors are counted around the failing calls: each one must
 	 * close the socket it made. */
-	int before = count_fds();
+	int before = check_count_fds();
 	struct {
 		const char *text;
 		int want;
@@ -1254,7 +1225,7 @@ CHECK(lab03, unit_connect, 1,
 		  padded, padded, exact_len(padded));
 	check_errno(c, e, ECONNREFUSED, "naming_connect(\"@name\") where only "
 		    "\"@name\" padded with zeros (bound with sizeof) exists");
-	int after = count_fds();
+	int after = check_count_fds();
 	cr_assert(after == before, "naming_connect failed %zu times and left "
 		  "%d descriptor(s) open: when connect() fails, close the socket "
 		  "before returning -1 (save errno, close, restore errno)",

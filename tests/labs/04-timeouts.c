@@ -262,32 +262,9 @@ static void fill_tcp_listener(int lfd, int port, struct queue *q)
  * takes an fd first (poll and friends take an array, so any counts). */
 static int blocked_in_call(const char *dir, int fd)
 {
-	char path[96], buf[512];
-	snprintf(path, sizeof(path), "%s/stat", dir);
-	int f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	ssize_t n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *paren = strrchr(buf, ')');
-	if (!paren || paren[1] != ' ' || paren[2] != 'S')
-		return 0;
-
-	snprintf(path, sizeof(path), "%s/syscall", dir);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	long nr;
 	unsigned long arg0;
-	if (sscanf(buf, "%ld %lx", &nr, &arg0) != 2)
+	if (!h_blocked_in(dir, &nr, &arg0))
 		return 0;
 	switch (nr) {
 	case SYS_read: case SYS_write: case SYS_recvfrom: case SYS_sendto:
@@ -955,39 +932,12 @@ CHECK(lab04, unit_send_signals, 1,
 
 /* ---- unit checks: connect ----------------------------------------------------------------------------- */
 
-/* Leaves a stale socket file at path: bound, then closed. */
-static void make_stale(const char *path)
-{
-	struct sockaddr_un a;
-	int len = h_sockaddr(path, &a);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert(fd >= 0 && len > 0 &&
-		  bind(fd, (struct sockaddr *)&a, (socklen_t)len) == 0,
-		  "test setup: stale socket file at %s: %s", path, strerror(errno));
-	close(fd);
-}
-
-/* The number of descriptors open in this process, from /proc/self/fd
- * (the directory's own descriptor counts in every reading alike). */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	cr_assert(d, "test setup: opendir(/proc/self/fd): %s", strerror(errno));
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 CHECK(lab04, unit_connect_at_once, 1,
       "ENOENT and ECONNREFUSED come back at once, whatever the timeout; no fd leaked")
 {
 	const char *none = h_path("nothing.sock");
 	const char *stale = h_path("stale.sock");
-	make_stale(stale);
+	check_make_stale(stale);
 	struct {
 		const char *addr;
 		int want;
@@ -1002,7 +952,7 @@ CHECK(lab04, unit_connect_at_once, 1,
 	for (size_t k = 0; k < 4; k++) {
 		/* Counted around each failing call: it must close the socket
 		 * it made. */
-		int before = count_fds();
+		int before = check_count_fds();
 		int64_t t0 = mono_ns();
 		int fd = cases[k].poll ? connect_with_timeout(cases[k].addr, 2000)
 				       : connect_timed(cases[k].addr, 100, 2000);
@@ -1010,7 +960,7 @@ CHECK(lab04, unit_connect_at_once, 1,
 		double took = secs_since(t0);
 		if (fd >= 0)
 			close(fd);
-		int leaked = count_fds() - before;
+		int leaked = check_count_fds() - before;
 		check_errno(fd, e, cases[k].want, cases[k].what);
 		cr_assert(took < AT_ONCE_S, "%s failed with %s after %.2f s; the "
 			  "kernel answers at once (a timeout bounds only a wait, and "
@@ -1327,7 +1277,7 @@ CHECK(lab04, box_connect_bands, 1,
 
 	const char *none = h_path("nothing.sock");
 	const char *stale = h_path("stale.sock");
-	make_stale(stale);
+	check_make_stale(stale);
 	const char *a3[] = {none, "--snd", "3000", NULL};
 	run_tclient(a3, &r);
 	expect_run(a3, &r, TCLIENT_EXIT_CONNECT_REFUSED, "connect: ENOENT",

@@ -88,29 +88,6 @@ static const char *one_line(char *s, size_t max)
 	return n > max ? s + n - max : s;
 }
 
-/* The number of open descriptors of this process. */
-static int count_fds(void)
-{
-	int n = 0;
-	for (int fd = 0; fd < 1024; fd++)
-		if (fcntl(fd, F_GETFD) != -1)
-			n++;
-	return n;
-}
-
-/* Leaves a stale socket file at path: bound, then closed. */
-static void make_stale(const char *path)
-{
-	struct sockaddr_un a;
-	int len = h_sockaddr(path, &a);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert(fd >= 0 && len > 0 &&
-		  bind(fd, (struct sockaddr *)&a, (socklen_t)len) == 0,
-		  "test setup: could not leave a stale socket file at %s: %s",
-		  path, strerror(errno));
-	close(fd);
-}
-
 /* Binds a SOCK_DGRAM socket at path (kept open): a stream connect() to it
  * fails with EPROTOTYPE. */
 static int make_dgram(const char *path)
@@ -721,7 +698,7 @@ CHECK(lab05, unit_connect_errors, 1,
 {
 	const char *stale = h_path("stale.sock"), *dg = h_path("dgram.sock");
 	const char *reg = h_path("regular.txt");
-	make_stale(stale);
+	check_make_stale(stale);
 	int dfd = make_dgram(dg);
 	write_file(reg, "not a socket", 0600);
 	struct {
@@ -736,7 +713,7 @@ CHECK(lab05, unit_connect_errors, 1,
 		{h_path_of_len(108), ENAMETOOLONG, "a 108-byte path"},
 		{"", EINVAL, "an empty path"},
 	};
-	int before = count_fds();
+	int before = check_count_fds();
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		int fd = connect_fresh(cases[k].path, 100);
 		int e = errno;
@@ -746,7 +723,7 @@ CHECK(lab05, unit_connect_errors, 1,
 		snprintf(what, sizeof(what), "connect_fresh on %s", cases[k].what);
 		check_errno(fd, e, cases[k].want, what);
 	}
-	int after = count_fds();
+	int after = check_count_fds();
 	cr_assert(after == before, "connect_fresh failed 6 times and %d "
 		  "descriptors were left open: close the socket when connect() "
 		  "fails (save errno, close, restore errno)", after - before);
@@ -878,31 +855,11 @@ static void on_usr1(int sig)
 /* 1 when thread tid sleeps in a call that sends on fd. */
 static int blocked_sending(pid_t tid, int fd)
 {
-	char path[96], buf[512];
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	int f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	ssize_t n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *paren = strrchr(buf, ')');
-	if (!paren || paren[1] != ' ' || paren[2] != 'S')
-		return 0;
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/self/task/%d", (int)tid);
 	long nr;
 	unsigned long arg0;
-	if (sscanf(buf, "%ld %lx", &nr, &arg0) != 2)
+	if (!h_blocked_in(dir, &nr, &arg0))
 		return 0;
 	return (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_write ||
 		nr == SYS_writev) && (int)arg0 == fd;
@@ -1314,7 +1271,7 @@ CHECK(lab05, box_exchange, 1,
 }
 
 CHECK(lab05, box_restart, 3,
-      "daemon SIGKILLed and restarted: the app lives on and resumes < 1 s")
+      "daemon SIGKILLed and restarted: the app lives on and resumes < 2 s")
 {
 	const char *p = h_path("d.sock"), *j = h_path("journal");
 	struct h_proc d1, d2, a;
@@ -1340,14 +1297,17 @@ CHECK(lab05, box_restart, 3,
 		fail_story(&a, &d1, &d2, "the restarted daemon should listen at "
 			   "%s (over the stale file the killed one left): %s", p,
 			   why);
+	/* With the backoff capped at 80 ms the app is back in about 0.1 s on
+	 * an idle machine; 2 s leaves room for a loaded one and still fails
+	 * the seed's sleep(3) between attempts. */
 	double t0 = mono_seconds();
-	size_t k = wait_accepted(&d2, &a, 1, 2.0);
+	size_t k = wait_accepted(&d2, &a, 1, 3.0);
 	double el = mono_seconds() - t0;
-	if (k < 1 || el > 1.0)
+	if (k < 1 || el > 2.0)
 		fail_story(&a, &d1, &d2, "after the daemon came back, the app "
-			   "should reconnect and be accepted within 1 s (backoff "
+			   "should reconnect and be accepted within 2 s (backoff "
 			   "capped at 80 ms); %s", k < 1 ? "nothing was accepted "
-			   "within 2 s" : "it took longer");
+			   "within 3 s" : "it took longer");
 	if (!running(&a))
 		fail_story(&a, &d1, &d2, "the app should keep running after it "
 			   "reconnected");
@@ -2061,7 +2021,7 @@ CHECK(lab05, trace_daemon_stale, 1,
       "daemon trace: over a stale file, probe connect(), then unlink, bind")
 {
 	const char *p = h_path("d.sock"), *tp = h_path("daemon.trace");
-	make_stale(p);
+	check_make_stale(p);
 	struct h_proc d;
 	struct trace t = {0};
 	start_traced_daemon(&d, p, tp, "1", NULL);
