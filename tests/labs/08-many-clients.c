@@ -31,7 +31,6 @@
  * blocked (its system call, read from /proc/PID/syscall). In-process
  * checks that call a loop which might block have a watchdog thread that
  * releases it after 2 s. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -72,16 +71,6 @@ static void count_sigpipes(void)
 	struct sigaction sa = {.sa_handler = on_sigpipe};
 	sigaction(SIGPIPE, &sa, NULL);
 	sigpipes = 0;
-}
-
-/* The number of open descriptors of this process. */
-static int count_fds(void)
-{
-	int n = 0;
-	for (int fd = 0; fd < 4096; fd++)
-		if (fcntl(fd, F_GETFD) != -1)
-			n++;
-	return n;
 }
 
 static int is_nonblocking(int fd)
@@ -296,27 +285,14 @@ static char proc_state(pid_t pid)
 	return rp && rp[1] == ' ' ? rp[2] : 0;
 }
 
-/* The system call pid is blocked in, from /proc/PID/syscall: its number
- * (-1 when it runs or cannot be read) and its first argument. */
-static long proc_syscall(pid_t pid, long *arg0)
+/* The system call pid sleeps in (h_blocked_in), -1 when it sleeps in
+ * none (it runs, or is gone), and the call's first argument. */
+static long proc_syscall(pid_t pid, unsigned long *arg0)
 {
-	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *end;
-	long nr = strtol(buf, &end, 10);
-	if (end == buf)
-		return -1; /* "running" */
-	if (arg0)
-		*arg0 = strtol(end, NULL, 16);
-	return nr;
+	char dir[64];
+	long nr;
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	return h_blocked_in(dir, &nr, arg0) ? nr : -1;
 }
 
 /* Where the server is, in words, for messages: "blocked in read() on fd
@@ -326,7 +302,8 @@ static const char *server_whereabouts(pid_t pid)
 {
 	static char buf[200];
 	int64_t deadline = mono_deadline(0.2);
-	long nr = -1, a0 = 0;
+	long nr = -1;
+	unsigned long a0 = 0;
 	char st = 0;
 	do {
 		st = proc_state(pid);
@@ -338,7 +315,7 @@ static const char *server_whereabouts(pid_t pid)
 			snprintf(buf, sizeof(buf), "the server is stopped");
 			return buf;
 		}
-		nr = st == 'S' || st == 'D' ? proc_syscall(pid, &a0) : -1;
+		nr = proc_syscall(pid, &a0);
 		if (nr >= 0)
 			break;
 		mono_sleep_ms(2);
@@ -353,39 +330,13 @@ static const char *server_whereabouts(pid_t pid)
 		snprintf(buf, sizeof(buf), "the server is waiting in %s()", name);
 	else if (name)
 		snprintf(buf, sizeof(buf), "the server is blocked in %s() on fd "
-			 "%ld: one client holds up all the others (non-blocking "
+			 "%lu: one client holds up all the others (non-blocking "
 			 "sockets; read, write and accept only what poll() said "
 			 "is ready)", name, a0);
 	else
 		snprintf(buf, sizeof(buf), "the server is blocked in system "
 			 "call %ld", nr);
 	return buf;
-}
-
-/* The sockets pid has open, counted from /proc/PID/fd (the listener
- * included). -1 when the directory cannot be read. */
-static int proc_sockets(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char lp[320], target[128];
-		snprintf(lp, sizeof(lp), "%s/%s", path, e->d_name);
-		ssize_t k = readlink(lp, target, sizeof(target) - 1);
-		if (k > 0) {
-			target[k] = '\0';
-			n += strncmp(target, "socket:", 7) == 0;
-		}
-	}
-	closedir(d);
-	return n;
 }
 
 /* ---- the server program ------------------------------------------ */
@@ -1283,7 +1234,7 @@ CHECK(lab08, unit_server_step, 2,
 	cr_assert(s->n == 0 && s->accepted == 0 && s->lfd == lfd, "after "
 		  "mc_server_init: n %zu, accepted %lu, lfd %d; expected 0, 0, %d",
 		  s->n, s->accepted, s->lfd, lfd);
-	int base = count_fds();
+	int base = h_count_fds(0);
 	struct watchdog w = {.path = p, .n = 0};
 	double took;
 	r = step_watched(s, 50, &w, &took);
@@ -1351,7 +1302,7 @@ CHECK(lab08, unit_server_step, 2,
 	cr_assert(s->n == 3, "a client closed its connection; after rounds of "
 		  "mc_server_step for 2 s, n is %zu; expected 3 (read() returns 0: "
 		  "EOF; the client is done: mc_server_drop)", s->n);
-	int now = count_fds();
+	int now = h_count_fds(0);
 	cr_assert(now == base + 3 + 3, "after one of 4 clients left, this process "
 		  "has %d more descriptors than before they came; expected 6 (3 "
 		  "test clients, 3 server ends): mc_server_drop must close the "
@@ -1368,9 +1319,9 @@ CHECK(lab08, unit_server_step, 2,
 		  "\"client 1 left: <why>\" (mc_server_drop logs it); it holds "
 		  "\"%s\"", one_line(text, 400));
 	mc_server_close(s);
-	cr_assert(s->n == 0 && count_fds() == base + 3, "after mc_server_close, "
+	cr_assert(s->n == 0 && h_count_fds(0) == base + 3, "after mc_server_close, "
 		  "n is %zu and %d server ends are still open; expected 0 and 0",
-		  s->n, count_fds() - base - 3);
+		  s->n, h_count_fds(0) - base - 3);
 	close_peers(pe, 4);
 	fclose(log);
 	free(s);
@@ -1469,11 +1420,11 @@ CHECK(lab08, box_hundred_clients, 3,
 			    "\"c<i>-\", then \"r1 x\\nc<i>-r2 yy\\n\", then \"c<i>-r3 "
 			    "zzz\\n\"; %zu of them got their three replies within 3 s. "
 			    "First wrong: %s", done, bad >= 0 ? why : "(none)");
-	int socks = proc_sockets(srv.pid);
-	if (socks >= 0 && socks < HUNDRED + 1)
+	int fds = h_count_fds(srv.pid);
+	if (fds >= 0 && fds < HUNDRED + 1)
 		fail_server(&srv, "while 150 clients were connected, the server held "
-			    "only %d sockets (150 clients and the listener expected)",
-			    socks);
+			    "only %d descriptors (150 clients and the listener at "
+			    "least)", fds);
 	close_peers(pe, HUNDRED);
 	free(pe);
 }
@@ -1576,9 +1527,10 @@ CHECK(lab08, box_silent_client, 2,
 			"li\" without a line end", 2);
 	/* The server, idle, must wait in poll(), not in a read(). */
 	int64_t deadline = mono_deadline(1.0);
-	long nr = -1, a0 = 0;
+	long nr = -1;
+	unsigned long a0 = 0;
 	while (mono_ms_left(deadline) > 0) {
-		if (proc_state(srv.pid) == 'S' && (nr = proc_syscall(srv.pid, &a0)) >= 0)
+		if ((nr = proc_syscall(srv.pid, &a0)) >= 0)
 			break;
 		mono_sleep_ms(2);
 	}
@@ -1586,7 +1538,7 @@ CHECK(lab08, box_silent_client, 2,
 		fail_server(&srv, "with every request answered and two clients "
 			    "connected that send nothing more, the server should "
 			    "wait in poll(); /proc/%d/syscall says it is in %s() "
-			    "(fd %ld)", (int)srv.pid, syscall_name(nr) ?
+			    "(fd %lu)", (int)srv.pid, syscall_name(nr) ?
 			    syscall_name(nr) : "another call", a0);
 	/* The half line completes: it is answered like any other. */
 	cr_assert(send_now(half, "ne\n") == 0, "send: %s", strerror(errno));
@@ -1757,7 +1709,9 @@ CHECK(lab08, box_leavers, 2,
 	const char *p = h_path("s.sock");
 	struct h_proc srv;
 	start_server(&srv, p, NULL);
-	int base = proc_sockets(srv.pid);
+	/* The server's descriptors while no client is connected: its
+	 * standard streams and the listener. */
+	int base = h_count_fds(srv.pid);
 	cr_assert(base >= 1, "could not read /proc/%d/fd", (int)srv.pid);
 	/* 0. Stop reading, then send a line: the reply meets a socket whose
 	 *    reader has gone (EPIPE; SIGPIPE unless MSG_NOSIGNAL). */
@@ -1875,17 +1829,18 @@ CHECK(lab08, box_leavers, 2,
 	expect(&lp, "OK 1 still here\n");
 	collect(&lp, 1, 1.0);
 	int64_t deadline = mono_deadline(2.0);
-	int socks;
-	while ((socks = proc_sockets(srv.pid)) > base + 1 &&
+	int fds;
+	while ((fds = h_count_fds(srv.pid)) > base + 1 &&
 	       mono_ms_left(deadline) > 0)
 		mono_sleep_ms(2);
-	if (socks > base + 1)
+	if (fds > base + 1)
 		fail_server(&srv, "after 31 clients came and went, the server still "
-			    "holds %d sockets besides the listener and the one client "
-			    "connected (from /proc/%d/fd): a client that leaves or "
-			    "fails must be dropped and its descriptor closed, or the "
-			    "server runs out of descriptors (EMFILE) after about 4000 "
-			    "clients", socks - base - 1, (int)srv.pid);
+			    "holds %d descriptors besides the ones it had before any "
+			    "client came and the one client connected (from "
+			    "/proc/%d/fd): a client that leaves or fails must be "
+			    "dropped and its descriptor closed, or the server runs "
+			    "out of descriptors (EMFILE) after about 4000 clients",
+			    fds - base - 1, (int)srv.pid);
 	close(last);
 }
 
