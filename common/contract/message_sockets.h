@@ -166,8 +166,10 @@ struct msg_info {
 };
 
 /* Sends the len bytes at buf as one message on the connected socket fd,
- * with MSG_NOSIGNAL (a closed peer is an error, not a SIGPIPE). A message
- * socket sends all of it or nothing. EINTR is retried.
+ * with MSG_NOSIGNAL: on a STREAM socket a closed peer raises SIGPIPE,
+ * whose default action kills the sender (Linux raises none on SEQPACKET;
+ * the flag costs nothing there). A message socket sends all of it or
+ * nothing. EINTR is retried.
  *
  * Returns len, or -1 with errno:
  *   EPIPE         STREAM or SEQPACKET: the peer has closed;

@@ -20,7 +20,8 @@ ssize_t msg_send(int fd, const void *buf, size_t len)
 	/* TODO(lab10): one message on a connected socket.
 	 *
 	 *   n = send(fd, buf, len, MSG_NOSIGNAL);   again while -1 and EINTR
-	 *            MSG_NOSIGNAL: a closed peer is EPIPE, not a SIGPIPE
+	 *            MSG_NOSIGNAL: on a STREAM socket a closed peer is then
+	 *            EPIPE, not a SIGPIPE that kills the program
 	 *   return n;        (a message socket sends all of it or nothing) */
 	(void)fd;
 	(void)buf;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "message_sockets.h"
@@ -99,6 +100,12 @@ int main(int argc, char **argv)
 	int fd = msg_open(addr, type, backlog);
 	if (fd == -1)
 		cannot_open(addr, errno);
+	int got = -1;
+	socklen_t got_len = sizeof(got);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &got, &got_len) == -1 ||
+	    got != type)
+		die(1, "msg_open() returned a %s socket for --type %s: the type "
+		    "must go to socket()", msg_type_name(got), msg_type_name(type));
 	struct sockaddr_un self;
 	socklen_t self_len = sizeof(self);
 	char name[MSOCK_TEXT_MAX];

@@ -18,8 +18,9 @@
 ssize_t msg_send(int fd, const void *buf, size_t len)
 {
 	ssize_t n;
-	/* MSG_NOSIGNAL: a peer that closed is EPIPE here, not a SIGPIPE
-	 * that kills the program (seed flaw 3). */
+	/* MSG_NOSIGNAL: on a stream, a peer that closed is EPIPE here, not
+	 * a SIGPIPE that kills the program (seed flaw 3). SEQPACKET gives
+	 * EPIPE without a signal on Linux anyway. */
 	do
 		n = send(fd, buf, len, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);

@@ -131,6 +131,13 @@ int main(int argc, char **argv)
 	int fd = msg_connect(addr, type, autobind);
 	if (fd == -1)
 		cannot_connect(addr, type, errno);
+	int got = -1;
+	socklen_t got_len = sizeof(got);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &got, &got_len) == -1 ||
+	    got != type)
+		die(MSGCLI_EXIT_FAILED, "msg_connect() returned a %s socket for "
+		    "--type %s: the type must go to socket()", msg_type_name(got),
+		    msg_type_name(type));
 	if (autobind) {
 		struct sockaddr_un self;
 		socklen_t len = sizeof(self);
