@@ -1542,8 +1542,8 @@ CHECK(lab10, box_autobind_reply, 2,
 		 "%s", an);
 	expect_reply(a, "got 1", what, &sp);
 
-	const char *args[] = {ab, "--type", "dgram", "--autobind", "one", "two",
-			      "three", NULL};
+	const char *args[] = {ab, "--type", "dgram", "--autobind", "--timeout",
+			      "1000", "one", "two", "three", NULL};
 	struct h_result r;
 	run_client(args, &r);
 	char me[64];
