@@ -7,9 +7,10 @@
 # First a SEQPACKET server with a 16-byte buffer and a client that sends
 # two messages back to back: each arrives alone, the second is cut and
 # reported with its real length (MSG_TRUNC), and the client's shutdown is
-# the server's end of file. Then a DGRAM server and an autobound client:
-# bind() with the family alone (length 2), and each reply goes to the
-# address and length recvmsg() reported (the five hex digits, length 8).
+# the server's end of file. Then a DGRAM server at a path and an
+# autobound client: bind() with the family alone (length 2), and each
+# reply goes to the address and length recvmsg() reported (the five hex
+# digits, length 8).
 set -u
 bin=$1
 cd "$2" || exit 1
@@ -47,8 +48,9 @@ fi
 	{ status=1; kill "$server" 2> /dev/null; }
 wait "$server" || status=1
 
-# Abstract names are global on the machine: the pid keeps this one ours.
-name=@lab10-demo-$$
+# A path in the run's own directory: unique to this run, and of the same
+# length in every run (the report compares the two diagrams row by row).
+name=$PWD/dgram.sock
 "$bin/msgsrv" "$name" --type dgram --count 2 &
 server=$!
 if ! wait_bound "$name" "$server"; then
