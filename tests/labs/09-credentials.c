@@ -1225,6 +1225,11 @@ CHECK(lab09, unit_serve_claim, 2,
 		  "%d\" but is uid %u; cred_serve answered \"%s\": it believed the "
 		  "claim. Answer with the uid SO_PEERCRED gives (cred_peer())",
 		  STRANGER_UID, (unsigned)geteuid(), line);
+	cr_assert(strcmp(line, denied) != 0, "cred_serve, policy {uid %u}: the "
+		  "client is uid %u, which the policy allows, and claims uid %d; "
+		  "it answered \"%s\": it decided with the claim in the HELLO. "
+		  "Decide with cred_permits(p, the uid SO_PEERCRED gives)",
+		  (unsigned)geteuid(), (unsigned)geteuid(), STRANGER_UID, line);
 	cr_assert(n > 0 && strcmp(line, welcome) == 0, "cred_serve, policy "
 		  "{uid %u}, client uid %u claiming %d: the reply was \"%s\"; "
 		  "expected \"%s\" (the kernel's uid, gid and pid: on a "
@@ -1469,6 +1474,13 @@ CHECK(lab09, unit_client, 1,
 	errno = 0;
 	r = cred_fetch(sv[1], &got);
 	e = errno;
+	cr_assert(!(r == -1 && (e == EAGAIN || e == ENOMSG)), "cred_fetch with the "
+		  "reply \"FILE\\n\" carrying a descriptor failed with %s: %s",
+		  errno_name(e), e == EAGAIN ? "it waited 3 s for a message after "
+		  "the line, but the descriptor travels with the bytes \"FILE\\n\" "
+		  "themselves: read them with fd_recv(), not cred_read_line()" :
+		  "it found no descriptor: read the reply with fd_recv() (recvmsg() "
+		  "and a control buffer); a read() makes the kernel discard it");
 	check_ok(r, e, "cred_fetch with the reply \"FILE\\n\" and a descriptor");
 	int flags = got >= 0 ? fcntl(got, F_GETFD) : -1;
 	int same = got >= 0 && same_file(got, f);
