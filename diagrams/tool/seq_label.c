@@ -268,6 +268,39 @@ static size_t exec_text(const struct seq *s, const struct seq_row *r, char *buf,
 	return text_add(buf, cap, 0, "execve: %s", cut);
 }
 
+/* ", SCM_RIGHTS [5 = secret]" for a sendmsg() or recvmsg() whose control
+ * message passes descriptors (the first one named by the tail of its -yy
+ * tag, with "+N" for any more); "" for any other call. */
+static size_t rights_text(const struct trace_event *ev, char *buf, size_t cap, size_t len)
+{
+	const char *p = ev->args ? strstr(ev->args, "cmsg_type=SCM_RIGHTS, cmsg_data=[") : NULL;
+	if (!p)
+		return len;
+	p = strchr(p, '[') + 1;
+	char *end;
+	long fd = strtol(p, &end, 10);
+	if (end == p)
+		return text_add(buf, cap, len, ", SCM_RIGHTS");
+	char tag[128] = "", tail[40] = "";
+	if (*end == '<') {
+		/* The tag may hold <...> and [...] of its own. */
+		const char *start = end + 1, *q = start;
+		for (int depth = 1; *q && depth > 0; q++)
+			depth += *q == '<' ? 1 : *q == '>' ? -1 : 0;
+		snprintf(tag, sizeof(tag), "%.*s", (int)(q - 1 - start), start);
+		const char *slash = strrchr(tag, '/');
+		text_tail(tail, sizeof(tail), slash && tag[0] == '/' ? slash + 1 : tag, 24);
+		end = (char *)q;
+	}
+	int more = 0;
+	for (const char *q = end; *q && *q != ']'; q++)
+		more += *q == ',';
+	len = text_add(buf, cap, len, ", SCM_RIGHTS [%ld%s%s", fd, tail[0] ? " = " : "", tail);
+	if (more)
+		len = text_add(buf, cap, len, " +%d", more);
+	return text_add(buf, cap, len, "]");
+}
+
 /* The call with its key arguments, no result. */
 static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf, size_t cap)
 {
@@ -296,6 +329,10 @@ static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf,
 	}
 	if (strcmp(n, "listen") == 0)
 		return text_add(buf, cap, 0, "listen(%d, backlog %s)", fd, a1);
+	if (strcmp(n, "sendmsg") == 0 || strcmp(n, "recvmsg") == 0) {
+		size_t len = text_add(buf, cap, 0, "%s(%d", n, fd);
+		return text_add(buf, cap, rights_text(ev, buf, cap, len), ")");
+	}
 	if (strcmp(n, "accept") == 0 || strcmp(n, "accept4") == 0 ||
 	    strcmp(n, "close") == 0 || strcmp(n, "getsockname") == 0 ||
 	    strcmp(n, "getpeername") == 0 || strcmp(n, "readv") == 0 ||
@@ -352,6 +389,9 @@ static size_t result_text(const struct trace_event *ev, char *buf, size_t cap, s
 {
 	if (!ev->has_ret)
 		return text_add(buf, cap, len, " = ?");
+	/* strace prints the old umask in octal, as it was given. */
+	if (strcmp(ev->name, "umask") == 0 && ev->ret_text)
+		return text_add(buf, cap, len, " = %.8s", ev->ret_text);
 	if (ev->ret < 0 && ev->errname[0])
 		return text_add(buf, cap, len, " = -1 %s", ev->errname);
 	if (flow_is_read(ev->name) && ev->ret == 0)
