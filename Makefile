@@ -167,6 +167,9 @@ help:
 	@echo "  make run-checks LAB=02     run one lab's Criterion suite directly, full output"
 	@echo "  make diagram LAB=02        draw the sequence diagram of your own run of lab 02"
 	@echo "                             (build/diagrams/NN-topic.svg, .png)"
+	@echo "  make bench                 lab 11's benchmark: UNIX stream and seqpacket, TCP,"
+	@echo "                             pipe and memcpy, beside minimal baseline loops (the"
+	@echo "                             reference; IMPL=labs for yours; ARGS='--repeat 5')"
 	@echo
 	@echo "Course staff"
 	@echo "  make grade IMPL=solutions  grade the references (must be full marks)"
@@ -315,6 +318,27 @@ diagram: $(SEQDIAG) $(if $(DIAGRAM_LAB),$($(DIAGRAM_LAB)_PROG))
 	$(Q)diagrams/trace_scenario.sh "$(SEQDIAG)" "$(DIAGRAM_LAB)" "$(IMPL_OUT)/$(DIAGRAM_LAB)/bin" \
 	  "build/diagrams/$(DIAGRAM_LAB)" "your run of $(IMPL_DIR)/"
 # ---- end of diagrams -----------------------------------------------------------
+
+# ---- benchmarks ----------------------------------------------------------------
+# make bench: lab 11's program bench, built from the reference unless IMPL or
+# SUBMISSION says otherwise (in the students' handout, which has no
+# solutions/, from labs/), run once with ARGS (bench's own options, e.g.
+# ARGS='--repeat 5 --transports unix-stream,tcp'). It prints the latency
+# percentiles of a 1-byte ping-pong and the throughput of 64 B, 1 KiB and
+# 64 KiB messages over each transport, memcpy() bandwidth, the UNIX/TCP
+# ratios, and each figure beside the same exchange done by a minimal loop
+# (baseline.c). About 15-25 s on 2 cores.
+BENCH_LAB := 11-performance
+
+.PHONY: bench bench-run
+bench:
+	$(Q)$(MAKE) --no-print-directory $(if $(SUBMISSION)$(filter command line \
+	  environment,$(origin IMPL)),,$(if $(wildcard solutions/$(BENCH_LAB)),IMPL=solutions)) bench-run
+
+bench-run: $($(BENCH_LAB)_PROG)
+	@$(if $($(BENCH_LAB)_PROG),:,echo "bench: no $(BENCH_LAB) in $(IMPL_DIR)" >&2; exit 2)
+	$(Q)$(IMPL_OUT)/$(BENCH_LAB)/bin/bench $(ARGS)
+# ---- end of benchmarks -----------------------------------------------------------
 
 # ---- course platforms ----------------------------------------------------------
 # What course staff hand out and grade with; guide/staff.md tells the story.
