@@ -3,7 +3,7 @@
  *   bench [--transports LIST] [--sizes LIST] [--rounds N] [--warmup N]
  *         [--messages N] [--stream-bytes N] [--memcpy-bytes N] [--repeat N]
  *         [--latency-only | --throughput-only] [--no-baseline]
- *         [--no-memcpy] [--kv]
+ *         [--no-memcpy] [--cpus A,B|same|none] [--kv] [--help]
  *
  * For each transport (unix-stream, unix-seqpacket, tcp, pipe; LIST is a
  * comma-separated choice): the latency of a 1-byte ping-pong (--rounds
@@ -11,11 +11,12 @@
  * throughput of a stream of messages of each size of --sizes (default
  * 64,1024,65536), at most --messages messages and --stream-bytes bytes per
  * stream. Then memcpy() bandwidth, the physical limit. Each figure is the
- * median of --repeat runs; each run of a measurement (your perf_* code) is
- * followed or preceded by a run of the minimal baseline loop doing the
- * same system calls (baseline.c), on a fresh link, so that both see the
- * same machine; the ratio of the two shows the measurement's own cost.
- * Numbers accept K, M, G (powers of 1024): --stream-bytes 64M.
+ * best (fastest) of --repeat runs; each run of a measurement (your perf_*
+ * code) is followed or preceded by a run of the minimal baseline loop doing
+ * the same system calls (baseline.c), on a fresh link, so that both see
+ * the same machine; the ratio of the two shows the measurement's own cost.
+ * Numbers accept K, M, G (powers of 1024): --stream-bytes 64M. Both
+ * processes run on one CPU unless --cpus says otherwise (see --help).
  *
  * Each run forks a peer (echo, or stream receiver) on a fresh link; the
  * parent measures. By default the output is a table; --kv prints one line
@@ -56,12 +57,34 @@ static int failures;
 
 /* ---- the command line ---------------------------------------------------------- */
 
+#define USAGE "usage: bench [--transports LIST] [--sizes LIST] [--rounds N] " \
+	"[--warmup N] [--messages N] [--stream-bytes N] [--memcpy-bytes N] " \
+	"[--repeat N] [--latency-only | --throughput-only] [--no-baseline] " \
+	"[--no-memcpy] [--cpus A,B|same|none] [--kv]"
+
 static noreturn void usage(void)
 {
-	die(2, "usage: bench [--transports LIST] [--sizes LIST] [--rounds N] "
-	    "[--warmup N] [--messages N] [--stream-bytes N] [--memcpy-bytes N] "
-	    "[--repeat N] [--latency-only | --throughput-only] [--no-baseline] "
-	    "[--no-memcpy] [--kv]");
+	die(2, "%s", USAGE);
+}
+
+/* --help: the usage and the defaults, on stdout. */
+static noreturn void help(void)
+{
+	printf("%s\n\n"
+	       "  --transports LIST  unix-stream,unix-seqpacket,tcp,pipe (all)\n"
+	       "  --sizes LIST       stream message sizes, bytes (64,1024,65536)\n"
+	       "  --rounds N         timed 1-byte round trips (10000)\n"
+	       "  --warmup N         untimed round trips before them (500)\n"
+	       "  --messages N       at most N messages per stream (50000)\n"
+	       "  --stream-bytes N   at most N bytes per stream (256M)\n"
+	       "  --memcpy-bytes N   bytes copied per memcpy figure (512M)\n"
+	       "  --repeat N         runs per figure, the best kept (3)\n"
+	       "  --cpus A,B         measuring side on CPU A, peer on CPU B;\n"
+	       "                     same: both on one CPU (default); none: unpinned\n"
+	       "  --no-baseline      skip the baseline loops (baseline.c)\n"
+	       "  --kv               key=value lines instead of tables\n"
+	       "Numbers take K, M, G (x 1024).\n", USAGE);
+	exit(0);
 }
 
 /* A number in [min, max], with an optional K, M or G suffix (x 1024^k). */
@@ -177,6 +200,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			parse_cpus(o, argv[++i]);
 		else if (strcmp(a, "--kv") == 0)
 			o->kv = 1;
+		else if (strcmp(a, "--help") == 0)
+			help();
 		else
 			usage();
 	}
