@@ -38,7 +38,7 @@ endif
 # ---- dependencies -----------------------------------------------------------
 # Debian packages this project needs; `deps` installs them on first use.
 DEB_PACKAGES := build-essential pkg-config libcriterion-dev libcjson-dev \
-                strace graphviz socat zip unzip patch
+                strace graphviz socat zip unzip patch inotify-tools tmux
 PKG_MODULES  := criterion libcjson
 DEPS_STAMP   := build/.deps-ok
 
@@ -100,12 +100,28 @@ $(COMMON_LIB): $(COMMON_OBJ)
 $(HARNESS_LIB): $(HARNESS_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# ---- the student's progress tools (tests/progress/) -----------------------------
+# The state file, the hints parser and the terminal helpers (libprogress),
+# linked into the grader and into `progress`, the tool behind make status,
+# make hint and make watch.
+PROGRESS_LIB_SRC := $(filter-out tests/progress/progress_main.c,$(wildcard tests/progress/*.c))
+PROGRESS_LIB     := $(OUT)/tests/progress/libprogress.a
+PROGRESS_TOOL    := $(OUT)/tests/progress/progress
+
+$(PROGRESS_LIB): $(PROGRESS_LIB_SRC:%.c=$(OUT)/%.o)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROGRESS_TOOL): $(OUT)/tests/progress/progress_main.o $(OUT)/tests/grader/check_list.o \
+                  $(PROGRESS_LIB) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(JSON_LIBS)
+
 # ---- the grader ---------------------------------------------------------------
 GRADER_SRC := $(wildcard tests/grader/*.c)
 GRADER_OBJ := $(GRADER_SRC:%.c=$(OUT)/%.o)
 GRADER     := $(OUT)/tests/grader/grade
 
-$(GRADER): $(GRADER_OBJ) $(COMMON_LIB)
+$(GRADER): $(GRADER_OBJ) $(PROGRESS_LIB) $(COMMON_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(JSON_LIBS)
 
@@ -154,9 +170,25 @@ $(foreach l,$(ALL_LABS),$(eval $(call lab_rules,$(l))))
 # The lab folder named by LAB=NN (or LAB_DIR=NN-topic).
 LAB_DIR ?= $(if $(LAB),$(filter $(LAB)-%,$(ALL_LABS)),)
 
+# ---- the student's progress ----------------------------------------------------
+# Every `make grade` records its per-lab results (what results.json says,
+# and a fingerprint of each lab's sources) in a state file kept out of git:
+# PROGRESS_DIR/<tree>.json, one per tree graded (labs/, solutions/, each
+# SUBMISSION). make status, make hint and make watch read it; status and
+# hint first grade again the labs whose sources changed since they were
+# recorded, or that never were, so their figures are never out of date.
+PROGRESS_DIR ?= .lab-progress
+STATE_FILE    = $(PROGRESS_DIR)/$(IMPL_KEY).json
+REGRADE_LOG   = build/progress/$(IMPL_KEY)-grade.txt
+CHECK        ?=
+# Repeated in the commands the tools suggest, so that they name the same tree.
+STUDENT_SUFFIX = $(if $(SUBMISSION), SUBMISSION=$(SUBMISSION))$(if $(filter-out labs,$(IMPL)), IMPL=$(IMPL))$(if $(SAN), SAN=1)
+PROGRESS_ARGS = --state "$(STATE_FILE)" --impl "$(IMPL_DIR)" --tests "$(TESTS_DIR)" \
+                $(if $(HIDDEN_LABS),--hidden "$(HIDDEN_DIR)") --suffix "$(STUDENT_SUFFIX)"
+
 # ---- user targets -------------------------------------------------------------
 .PHONY: help deps all grade lab-build run-checks test test-unit test-graded \
-        clean distclean
+        clean distclean status hint watch hints-check
 
 help:
 	@echo "Socket lab: rebuild a client/daemon pair over UNIX sockets, lab by lab."
@@ -165,8 +197,16 @@ help:
 	@echo "  make grade                 grade your work in labs/ (installs deps on first use)"
 	@echo "  make grade LAB=02          grade one lab"
 	@echo "  make run-checks LAB=02     run one lab's Criterion suite directly, full output"
+	@echo "  make status                every lab's score and progress bar, the next lab to"
+	@echo "                             do and its first failing check (regrades what changed)"
+	@echo "  make watch LAB=02          grade lab 02 again on every save: its first failing"
+	@echo "                             check with a hint, or that it is done (Ctrl-C stops)"
+	@echo "  make hint LAB=02           the next hint for the first failing check of lab 02;"
+	@echo "                             again for a stronger one (CHECK=name: that check)"
 	@echo "  make diagram LAB=02        draw the sequence diagram of your own run of lab 02"
 	@echo "                             (build/diagrams/NN-topic.svg, .png)"
+	@echo "  make report [LAB=02]       one page: scores, failures, your diagrams beside the"
+	@echo "                             reference's (build/report/index.html)"
 	@echo "  make bench                 lab 11's benchmark: UNIX stream and seqpacket, TCP,"
 	@echo "                             pipe and memcpy, beside minimal baseline loops (the"
 	@echo "                             reference; IMPL=labs for yours; ARGS='--repeat 5')"
@@ -187,20 +227,24 @@ help:
 	@echo "Developers"
 	@echo "  make test                  the project's own tests (sanitizers on)"
 	@echo "  make test-unit             only the unit tests of common/ and the harness"
+	@echo "  make hints-check           every graded check has hint: and more: in tests/hints/"
 	@echo "  make handout-check         the handout builds and grades to zero on its own"
 	@echo "  make bench-grade-all       time a batch of 50 generated submissions"
 	@echo "  make all                   build the grader and every lab of IMPL"
 	@echo "  make deps                  install the Debian packages ($(DEB_PACKAGES))"
 	@echo "  make clean                 remove build/"
 	@echo
-	@echo "Options: V=1 shows commands; SAN=1 builds with address/undefined sanitizers."
+	@echo "Options: V=1 shows commands; SAN=1 builds with address/undefined sanitizers;"
+	@echo "NO_COLOR=1 plain text on a terminal too; PROGRESS_DIR=D keeps progress in D"
+	@echo "(default .lab-progress, ignored by git)."
 	@echo "Labs: $(ALL_LABS)"
 
 # Installs missing packages when run as root, otherwise names them and stops.
 $(DEPS_STAMP):
 	@missing=""; \
 	for p in $(PKG_MODULES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
-	for c in cc strace dot socat zip unzip patch; do command -v $$c >/dev/null || missing=1; done; \
+	for c in cc strace dot socat zip unzip patch inotifywait tmux; do \
+	  command -v $$c >/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing $(DEB_PACKAGES)"; \
@@ -228,13 +272,54 @@ grade-base: $(COMMON_LIB) $(HARNESS_LIB) $(CHECK_REPORT_OBJ) \
 lab-build: $(if $(LAB_DIR),lab-build-$(LAB_DIR))
 	@$(if $(LAB_DIR),:,echo "lab-build: needs LAB_DIR=NN-topic (one of: $(ALL_LABS))" >&2; exit 2)
 
-GRADE_ARGS = --make "$(MAKE)" --tests "$(TESTS_DIR)" --impl "$(IMPL_DIR)" --key "$(IMPL_KEY)" \
-             --out "$(OUT)" $(if $(SAN),--san) $(if $(LAB),--lab "$(LAB)") \
-             $(if $(RESULTS),--results "$(RESULTS)") $(if $(SUBMISSION),--fresh) \
-             $(if $(HIDDEN_LABS),--hidden "$(HIDDEN_DIR)") $(if $(AUTOLAB),--autolab)
+GRADE_BASE_ARGS = --make "$(MAKE)" --tests "$(TESTS_DIR)" --impl "$(IMPL_DIR)" \
+             --key "$(IMPL_KEY)" --out "$(OUT)" $(if $(SAN),--san) $(if $(SUBMISSION),--fresh) \
+             $(if $(HIDDEN_LABS),--hidden "$(HIDDEN_DIR)") --state "$(STATE_FILE)"
+GRADE_ARGS = $(GRADE_BASE_ARGS) $(if $(LAB),--lab "$(LAB)") \
+             $(if $(RESULTS),--results "$(RESULTS)") $(if $(AUTOLAB),--autolab) \
+             $(if $(GRADE_PROGRESS),--progress)
 
 grade: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB)
 	$(Q)$(GRADER) $(GRADE_ARGS)
+
+# $(call regrade,WHO,LAB-OPTION): grades again, quietly (the report goes to
+# REGRADE_LOG, a progress line to the terminal), the labs that
+# `progress stale` names; it says which and why on stderr.
+define regrade
+stale=$$($(PROGRESS_TOOL) stale $(PROGRESS_ARGS) --who $(1) $(2)) || exit 2; \
+if [ -n "$$stale" ]; then \
+  mkdir -p "$(dir $(REGRADE_LOG))"; \
+  $(GRADER) $(GRADE_BASE_ARGS) --lab "$$stale" --progress >"$(REGRADE_LOG)"; rc=$$?; \
+  if [ $$rc -ne 0 ]; then \
+    [ $$rc -gt 128 ] && exit $$rc; \
+    tail -n 5 "$(REGRADE_LOG)" >&2; \
+    echo "$(1): grading stopped with status $$rc; its report: $(REGRADE_LOG)" >&2; exit 2; \
+  fi; \
+fi
+endef
+
+status: $(GRADER) $(PROGRESS_TOOL) $(COMMON_LIB) $(HARNESS_LIB)
+	$(Q)$(call regrade,status,); \
+	$(PROGRESS_TOOL) status $(PROGRESS_ARGS)
+
+hint: $(GRADER) $(PROGRESS_TOOL) $(COMMON_LIB) $(HARNESS_LIB)
+	$(Q)$(call regrade,hint,$(if $(LAB),--lab "$(LAB)")); \
+	$(PROGRESS_TOOL) hint $(PROGRESS_ARGS) $(if $(LAB),--lab "$(LAB)") \
+	  $(if $(CHECK),--check "$(CHECK)")
+
+# tests/progress/watch.sh runs `make grade LAB=NN` (this make's variables,
+# SUBMISSION= or IMPL= or SAN=, reach it through MAKEFLAGS) on every save
+# in the lab's folder, and shows what `progress watch-summary` says.
+watch: $(GRADER) $(PROGRESS_TOOL) $(COMMON_LIB) $(HARNESS_LIB)
+	@$(if $(LAB_DIR),:,echo "watch: needs LAB=NN (one of: $(ALL_LABS))" >&2; exit 2)
+	$(Q)MAKE_CMD="$(MAKE)" PROGRESS_TOOL="$(PROGRESS_TOOL)" STATE_FILE="$(STATE_FILE)" \
+	  IMPL_DIR="$(IMPL_DIR)" TESTS_DIR="$(TESTS_DIR)" SUFFIX="$(STUDENT_SUFFIX)" \
+	  HIDDEN="$(if $(HIDDEN_LABS),$(HIDDEN_DIR))" LAB_NUM="$(LAB)" LAB_DIR="$(LAB_DIR)" \
+	  GRADE_LOG="build/progress/$(IMPL_KEY)-watch-$(LAB).txt" \
+	  tests/progress/watch.sh
+
+hints-check: $(PROGRESS_TOOL)
+	$(Q)$(PROGRESS_TOOL) hints-check --tests "$(TESTS_DIR)" --hidden "$(HIDDEN_DIR)"
 
 run-checks: $(if $(LAB_DIR),lab-build-$(LAB_DIR))
 	@$(if $(LAB_DIR),:,echo "run-checks: needs LAB=NN (one of: $(ALL_LABS))" >&2; exit 2)
@@ -246,11 +331,11 @@ UNIT_BIN := $(OUT)/tests/unit/unit_tests
 SELF_SRC := $(wildcard tests/self/*.c)
 SELF_BIN := $(OUT)/tests/self/self_tests
 
-$(UNIT_BIN): $(UNIT_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(COMMON_LIB)
+$(UNIT_BIN): $(UNIT_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(PROGRESS_LIB) $(COMMON_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(CRIT_LIBS) $(JSON_LIBS)
 
-$(SELF_BIN): $(SELF_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(COMMON_LIB)
+$(SELF_BIN): $(SELF_SRC:%.c=$(OUT)/%.o) $(HARNESS_LIB) $(PROGRESS_LIB) $(COMMON_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(CRIT_LIBS) $(JSON_LIBS)
 
@@ -269,7 +354,7 @@ test-unit:
 test-unit-run: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN) -j1 --short-filename
 
-test-run: $(UNIT_BIN) $(SELF_BIN) $(GRADER) $(SEQDIAG)
+test-run: $(UNIT_BIN) $(SELF_BIN) $(GRADER) $(SEQDIAG) $(PROGRESS_TOOL)
 	$(Q)tests/run_selftests.sh "$(MAKE)" "$(OUT)"
 
 # ---- diagrams ----------------------------------------------------------------
@@ -297,8 +382,9 @@ $(SEQDIAG): $(SEQDIAG_OBJ) $(COMMON_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^
 
-# The unit tests run the tool on live traces (found beside the unit binary).
-$(UNIT_BIN): | $(SEQDIAG)
+# The unit tests run the tool on live traces (found beside the unit binary),
+# and the progress tool's hints-check on fixture trees.
+$(UNIT_BIN): | $(SEQDIAG) $(PROGRESS_TOOL)
 
 .PHONY: seqdiag diagrams diagrams-run diagram
 seqdiag: $(SEQDIAG)
@@ -318,6 +404,42 @@ diagram: $(SEQDIAG) $(if $(DIAGRAM_LAB),$($(DIAGRAM_LAB)_PROG))
 	$(Q)diagrams/trace_scenario.sh "$(SEQDIAG)" "$(DIAGRAM_LAB)" "$(IMPL_OUT)/$(DIAGRAM_LAB)/bin" \
 	  "build/diagrams/$(DIAGRAM_LAB)" "your run of $(IMPL_DIR)/"
 # ---- end of diagrams -----------------------------------------------------------
+
+# ---- report ----------------------------------------------------------------------
+# make report [LAB=NN[,NN]] (IMPL=, SUBMISSION= as for make grade): one page,
+# $(REPORT_DIR)/index.html, that needs nothing but itself (inline CSS, the
+# diagrams as data: URIs, no script): the score per lab and per check, each
+# failure's message, and per lab the sequence diagram of the reference's run
+# beside the one of the student's run, with the calls that differ marked.
+# One grader run writes results.json; tests/report/make_report.sh then
+# draws each lab's diagram (diagrams/trace_scenario.sh) and html_report
+# (tests/report/) writes the page.
+REPORT_DIR  ?= build/report
+REPORT_SRC  := $(wildcard tests/report/*.c)
+REPORT_OBJ  := $(REPORT_SRC:%.c=$(OUT)/%.o)
+REPORT_TOOL := $(OUT)/tests/report/html_report
+comma := ,
+REPORT_LABS := $(if $(LAB),$(foreach n,$(subst $(comma), ,$(LAB)),$(filter $(n)-%,$(ALL_LABS))),$(ALL_LABS))
+
+$(REPORT_TOOL): $(REPORT_OBJ) $(COMMON_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(JSON_LIBS)
+
+# The project's own tests make reports (tests/self/report_test.c).
+test-run: $(REPORT_TOOL)
+
+.PHONY: report
+report: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB) $(SEQDIAG) $(REPORT_TOOL)
+	@$(if $(REPORT_LABS),:,echo "report: no lab matches LAB=$(LAB) (labs: $(ALL_LABS))" >&2; exit 2)
+	$(Q)rm -rf "$(REPORT_DIR)/work" && mkdir -p "$(REPORT_DIR)/work"
+	$(Q)set -o pipefail; $(GRADER) $(GRADE_ARGS) --results "$(REPORT_DIR)/work/results.json" \
+	  | tee "$(REPORT_DIR)/work/grade.txt"
+	$(Q)$(if $(RESULTS),cp "$(REPORT_DIR)/work/results.json" "$(RESULTS)")
+	$(Q)tests/report/make_report.sh "$(SEQDIAG)" "$(REPORT_TOOL)" "$(IMPL_DIR)" "$(OUT)" \
+	  "$(IMPL_OUT)" "$(REPORT_DIR)" $(REPORT_LABS) -- $(MAKE) --no-print-directory \
+	  IMPL="$(IMPL)" SUBMISSION="$(SUBMISSION)" SAN="$(SAN)" TESTS_DIR="$(TESTS_DIR)" \
+	  HIDDEN_DIR="$(HIDDEN_DIR)"
+# ---- end of report -------------------------------------------------------------
 
 # ---- benchmarks ----------------------------------------------------------------
 # make bench: lab 11's program bench, built from the reference unless IMPL or
@@ -347,7 +469,8 @@ bench-run: $($(BENCH_LAB)_PROG)
 #   make handout-check      in the course repository: build the handout,
 #                           extract it in a temp folder and run this check
 #                           there; in the handout: no staff material, and
-#                           the starters grade to Score: 0/Y
+#                           the starters grade to Score: 0/Y, make report
+#                           writes its page
 #   make gradescope         build/gradescope/autograder.zip
 #   make autolab            build/autolab/autograde.tar, autograde-Makefile
 #   make grade-all SUBMISSIONS=DIR   every submission folder of DIR, JOBS at
@@ -390,11 +513,16 @@ handout-check:
 	    echo "handout-check: make grade exited $$rc and ended \"$$last\"; expected Score: 0/Y" >&2; \
 	    exit 1; \
 	  fi; \
+	  if ! $(MAKE) --no-print-directory report LAB=02 >build/handout-report.txt 2>&1 || \
+	     ! grep -q 'id="lab-02"' build/report/index.html; then \
+	    tail -n 20 build/handout-report.txt; \
+	    echo "handout-check: make report LAB=02 wrote no page with lab 02" >&2; exit 1; \
+	  fi; \
 	  if $(MAKE) --no-print-directory test >build/handout-test.txt 2>&1 || \
 	     ! grep -q 'make grade' build/handout-test.txt; then \
 	    echo "handout-check: make test must refuse, and point to make grade" >&2; exit 1; \
 	  fi; \
-	  echo "handout-check: ok: no staff material, starters grade to $$last"; \
+	  echo "handout-check: ok: no staff material, starters grade to $$last, make report works"; \
 	fi
 
 gradescope:
@@ -423,5 +551,6 @@ clean:
 	rm -rf build
 
 distclean: clean
+	rm -rf $(PROGRESS_DIR)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
 # sequence diagram (used by `make diagrams` and `make diagram`).
 #
 #   diagrams/trace_scenario.sh SEQDIAG LAB_DIR BIN_DIR OUT_BASE NOTE [--strict]
+#                              [--compare REF.rows | --no-compare] [--formats LIST]
 #
 # The scenario diagrams/scenarios/LAB_DIR.sh gets BIN_DIR and a fresh
 # temporary directory, and runs the lab's programs as a student would.
@@ -10,15 +11,37 @@
 # (and programs the scenario names on a "# keep: prog,prog" line).
 # The title is the lab's chapter title (first line of guide/LAB_DIR.md)
 # and NOTE, which says whose run it is. Writes OUT_BASE.svg and .png (and
-# .dot, except with --strict), and prints their paths. With
-# --strict (reference diagrams) a failing scenario is an error; otherwise
-# the diagram is drawn anyway, since it shows what went wrong.
+# .dot, except with --strict), and OUT_BASE.rows, the row list that runs
+# are compared by; prints their paths. With --strict (reference diagrams)
+# a failing scenario is an error; otherwise the diagram is drawn anyway,
+# since it shows what went wrong, and compared with the reference's row
+# list diagrams/LAB_DIR.rows (or REF.rows): the rows that differ are
+# marked, and OUT_BASE.diff lists the alignment. --formats svg draws only
+# the SVG (default svg,png).
+#
+# The scenario finds in SEQ_TAG a short random word, unique to this run
+# while it lasts: names that must be unique on the machine (abstract
+# socket names) use it (or the scenario's pid, $$), and the row list
+# shows it as "*", so that two runs give the same list.
 set -u
 if (($# < 5)); then
-	echo "usage: $0 SEQDIAG LAB_DIR BIN_DIR OUT_BASE NOTE [--strict]" >&2
+	echo "usage: $0 SEQDIAG LAB_DIR BIN_DIR OUT_BASE NOTE [--strict]" \
+		"[--compare REF.rows | --no-compare] [--formats LIST]" >&2
 	exit 2
 fi
-seqdiag=$1 lab=$2 bin=$3 out=$4 note=$5 strict=${6:-}
+seqdiag=$1 lab=$2 bin=$3 out=$4 note=$5
+shift 5
+strict='' compare=default formats=svg,png
+while (($#)); do
+	case $1 in
+	--strict) strict=--strict ;;
+	--compare) compare=${2:?--compare needs a file}; shift ;;
+	--no-compare) compare= ;;
+	--formats) formats=${2:?--formats needs a list}; shift ;;
+	*) echo "trace_scenario: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
 here=$(cd "$(dirname "$0")" && pwd)
 name="Lab ${lab%%-*}: ${lab#*-}"
 if [[ -f $here/../guide/$lab.md ]]; then
@@ -35,6 +58,10 @@ bin=$(cd "$bin" && pwd)
 work=$(mktemp -d /tmp/seq.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/r"
+export SEQ_TAG=${work##*.}
+# LeakSanitizer cannot work under ptrace: in a sanitizer build (SAN=1) it
+# would end every traced program with status 1 instead of its own.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 # The calls a diagram can show; %process gives execve, forks and exits.
 set_="%network,%process,read,write,readv,writev,close,unlink,unlinkat,fcntl,poll,ppoll,select,pselect6,epoll_wait,epoll_pwait"
@@ -52,8 +79,13 @@ done
 timeout 20 strace "${opts[@]}" -o "$work/trace" bash "$scenario" "$bin" "$work/r" \
 	> "$work/output" 2>&1
 status=$?
-if ((status != 0)); then
+if ((status == 124)); then
+	echo "trace_scenario: the $lab scenario did not finish within 20 s (a program" \
+		"waited for something that never came) and was stopped; its output:" >&2
+elif ((status != 0)); then
 	echo "trace_scenario: the $lab scenario failed (status $status); its output:" >&2
+fi
+if ((status != 0)); then
 	sed 's/^/  | /' "$work/output" >&2
 	if [[ $strict == --strict ]]; then
 		exit 1
@@ -62,14 +94,29 @@ if ((status != 0)); then
 fi
 # A scenario may name outside programs to draw too ("# keep: socat").
 keep=$(sed -n 's/^# keep: *//p' "$scenario" | head -n 1)
-"$seqdiag" --bin "$bin" ${keep:+--keep "$keep"} --title "$title" -o "$work/diagram" \
+[[ $compare == default ]] && compare=$here/$lab.rows
+[[ -n $strict || ! -f $compare ]] && compare=
+# The scenario's own pid ($$ in it, the trace's first pid) may be in a
+# name too: the row list masks it like SEQ_TAG.
+read -r root_pid _ < "$work/trace"
+[[ $root_pid =~ ^[0-9]+$ ]] || root_pid=$SEQ_TAG
+"$seqdiag" --bin "$bin" ${keep:+--keep "$keep"} --title "$title" --mask "$SEQ_TAG" \
+	--mask "$root_pid" \
+	${compare:+--compare "$compare"} --format "$formats" -o "$work/diagram" \
 	"$work/trace" > /dev/null || exit 1
-# Reference diagrams are committed as SVG and PNG; a student's run also
-# keeps the DOT text, to look at or to re-render.
-kinds="svg png"
-[[ $strict == --strict ]] || kinds="dot svg png"
+# Reference diagrams are committed as SVG, PNG and the row list; a
+# student's run also keeps the DOT text, to look at or to re-render, and
+# the comparison with the reference's run.
+kinds="${formats//,/ } rows"
+[[ $strict == --strict ]] || kinds="dot $kinds${compare:+ diff}"
 mkdir -p "$(dirname "$out")"
 for k in $kinds; do
 	cp "$work/diagram.$k" "$out.$k" || exit 1
 	echo "$out.$k"
 done
+if [[ -n $compare ]]; then
+	awk -F '\t' '/^#/ { next } { n[$1]++ }
+		END { printf "compared with the reference'"'"'s run: %d rows the same, %d not in it, " \
+			"%d changed, %d of its rows missing\n", n["="], n["+"], n["~"], n["-"] }' \
+		"$out.diff"
+fi

@@ -33,6 +33,7 @@ serve() {
 
 status=0
 serve "$PWD/demo.sock" || status=1
-# Abstract names are global on the machine: the pid keeps this one ours.
-serve "@lab03-demo-$$" --autobind || status=1
+# Abstract names are global on the machine: SEQ_TAG (see trace_scenario.sh)
+# keeps this one ours.
+serve "@lab03-demo-${SEQ_TAG:-$$}" --autobind || status=1
 exit $status

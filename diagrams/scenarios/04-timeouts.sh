@@ -12,7 +12,7 @@ bin=$1
 cd "$2" || exit 1
 . "$(dirname "$0")/lib.sh"
 
-name=lab04-demo-$$
+name=lab04-demo-${SEQ_TAG:-$$}
 socat -u "ABSTRACT-LISTEN:$name" OPEN:/dev/null &
 peer=$!
 if ! wait_listening "@$name" "$peer"; then

@@ -8,6 +8,8 @@
 # app's 3rd refused connect a new daemon starts; the app reconnects,
 # resends what was not acknowledged, and stops after 6 messages. Each step
 # follows a line the app prints (read from its stdout): no fixed sleep.
+# (The "varies:" line is for make report, which shows it beside the diff.)
+# varies: the messages sent before the kill, the connects refused before the restart
 set -u
 bin=$1
 cd "$2" || exit 1

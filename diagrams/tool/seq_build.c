@@ -52,6 +52,7 @@ int seq_build(struct seq *s, const struct trace *t, const struct flow *f,
 		return -1;
 	seq_fold(s);
 	seq_columns(s);
+	seq_name_lanes(s);
 	return number_pairs(s);
 }
 
@@ -63,5 +64,9 @@ void seq_free(struct seq *s)
 	free(s->rows);
 	free(s->lane_of_pid_ev);
 	free(s->pair_of_wio);
+	free(s->marks);
+	for (size_t k = 0; k < s->nmissing; k++)
+		free(s->missing[k]);
+	free(s->missing);
 	memset(s, 0, sizeof(*s));
 }

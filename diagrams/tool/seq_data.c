@@ -59,10 +59,33 @@ static size_t other_end(const struct seq *s, const struct flow_io *io, char *buf
 			io->op == FLOW_WRITE ? "read" : "written", l ? l->name : "?");
 }
 
+size_t seq_data_preview(const struct seq *s, const struct seq_row *r, char *buf, size_t cap,
+			size_t len)
+{
+	const struct trace_event *ev = &s->t->ev[r->ev];
+	const struct flow_io *io = flow_io_of(s->f, r->ev);
+	if (!io || io->bytes <= 0 || r->count > 1)
+		return len;
+	char data[ARG_MAX], shown[PREVIEW + 8];
+	int plain = strcmp(ev->name, "write") == 0 || strcmp(ev->name, "read") == 0 ||
+		    strcmp(ev->name, "sendto") == 0 || strcmp(ev->name, "recvfrom") == 0 ||
+		    strcmp(ev->name, "send") == 0 || strcmp(ev->name, "recv") == 0;
+	if (!plain || arg(ev, 1, data, sizeof(data)) < 0)
+		return len;
+	char raw[256];
+	int trunc = 0;
+	int n = trace_unquote(data, raw, sizeof(raw), &trunc);
+	if (n < 0)
+		return len;
+	text_preview(shown, sizeof(shown), raw, (size_t)n, PREVIEW);
+	/* strace cut it (-s) where the preview did not. */
+	int more = trunc && n <= PREVIEW;
+	return text_add(buf, cap, len, "\"%s\"%s", shown, more ? "..." : "");
+}
+
 size_t seq_data_text(const struct seq *s, const struct seq_row *r, char *buf, size_t cap,
 		     size_t len)
 {
-	const struct trace_event *ev = &s->t->ev[r->ev];
 	const struct flow_io *io = flow_io_of(s->f, r->ev);
 	char nb[48];
 	if (!io || io->bytes <= 0)
@@ -76,21 +99,9 @@ size_t seq_data_text(const struct seq *s, const struct seq_row *r, char *buf, si
 		return text_add(buf, cap, len, "\n%s %ld x %ld B = %s", copy, r->count, io->bytes,
 				nb);
 	}
-	char data[ARG_MAX], shown[PREVIEW + 8];
-	int plain = strcmp(ev->name, "write") == 0 || strcmp(ev->name, "read") == 0 ||
-		    strcmp(ev->name, "sendto") == 0 || strcmp(ev->name, "recvfrom") == 0 ||
-		    strcmp(ev->name, "send") == 0 || strcmp(ev->name, "recv") == 0;
-	if (plain && arg(ev, 1, data, sizeof(data)) == 0) {
-		char raw[256];
-		int trunc = 0;
-		int n = trace_unquote(data, raw, sizeof(raw), &trunc);
-		if (n >= 0) {
-			text_preview(shown, sizeof(shown), raw, (size_t)n, PREVIEW);
-			/* strace cut it (-s) where the preview did not. */
-			int more = trunc && n <= PREVIEW;
-			len = text_add(buf, cap, len, "\n\"%s\"%s", shown, more ? "..." : "");
-		}
-	}
+	char shown[PREVIEW + 16];
+	if (seq_data_preview(s, r, shown, sizeof(shown), 0) > 0)
+		len = text_add(buf, cap, len, "\n%s", shown);
 	text_bytes(io->bytes, nb, sizeof(nb));
 	len = text_add(buf, cap, len, "\n");
 	if (write) {

@@ -22,6 +22,27 @@
 #define LABEL_MAX 1024
 #define FONT "Helvetica"
 
+/* Rows compared with a reference's run (seq_compare): the label of one
+ * that is not in the reference's run, or differs from its row there, is
+ * filled with one of these. */
+#define FILL_EXTRA "#c9efc0"
+#define FILL_CHANGED "#ffe08a"
+
+static const char *mark_fill(const struct seq *s, size_t r)
+{
+	if (!s->marks)
+		return NULL;
+	unsigned char m = s->marks[r];
+	/* The "waits" half of a blocked call shows the mark of its return. */
+	if (m == SEQ_MARK_NONE && s->rows[r].kind == ROW_WAIT)
+		for (size_t q = r + 1; q < s->nrows; q++)
+			if (s->rows[q].ev == s->rows[r].ev) {
+				m = s->marks[q];
+				break;
+			}
+	return m == SEQ_MARK_EXTRA ? FILL_EXTRA : m == SEQ_MARK_CHANGED ? FILL_CHANGED : NULL;
+}
+
 static const char *const style_color[] = {
 	[SEQ_STYLE_PLAIN] = "black",
 	[SEQ_STYLE_DATA] = "#1f4fa8",
@@ -178,9 +199,13 @@ static void row_nodes(const struct seq *s, size_t r, FILE *out)
 	for (int c = 0; c < s->ncolumns; c++)
 		fprintf(out, "  m%d_%zu [shape=point, style=invis, width=0.01];\n", c, r);
 	int gap = is_end(row) ? -1 : label_gap(s, row);
+	const char *fill = mark_fill(s, r);
 	if (gap >= 0) {
 		fprintf(out, "  L%zu [shape=plaintext, fontsize=9, margin=\"0.02,0\", height=0.1, "
-			     "fontcolor=\"%s\", label=", r, style_color[style]);
+			     "fontcolor=\"%s\"", r, style_color[style]);
+		if (fill)
+			fprintf(out, ", style=filled, fillcolor=\"%s\"", fill);
+		fputs(", label=", out);
 		put_quoted(out, label);
 		fputs("];\n", out);
 	}
@@ -197,9 +222,11 @@ static void row_nodes(const struct seq *s, size_t r, FILE *out)
 		     "margin=0, label=\"%s\"];\n", r, tt);
 	for (int c = 0; c < s->ncolumns; c++) {
 		if (c == s->lanes[row->lane].column && is_end(row)) {
-			fprintf(out, "  n%d_%zu [shape=box, style=rounded, fontsize=9, height=0.25, "
-				     "margin=\"0.06,0.02\", color=\"%s\", fontcolor=\"%s\", label=",
-				c, r, style_color[style], style_color[style]);
+			fprintf(out, "  n%d_%zu [shape=box, style=\"rounded%s\", fontsize=9, height=0.25, "
+				     "margin=\"0.06,0.02\", color=\"%s\", fontcolor=\"%s\", "
+				     "fillcolor=\"%s\", label=",
+				c, r, fill ? ",filled" : "", style_color[style], style_color[style],
+				fill ? fill : "white");
 			put_quoted(out, label);
 			fputs("];\n", out);
 		} else {
@@ -320,6 +347,27 @@ static void footer(const struct seq *s, FILE *out)
 			       s->dropped_lanes);
 	if (s->nrows == 0)
 		len = text_add(text, sizeof(text), len, "No socket calls found in this trace.\n");
+	if (s->marks) {
+		size_t ndiff = s->nextra + s->nchanged + s->nmissing;
+		if (ndiff == 0)
+			len = text_add(text, sizeof(text), len,
+				       "Compared with the reference's run: every process made the "
+				       "same calls with the same results.\n");
+		else
+			len = text_add(text, sizeof(text), len,
+				       "Compared with the reference's run: %zu row%s not in it "
+				       "(green), %zu changed (yellow), %zu of its rows missing here%s\n",
+				       s->nextra, s->nextra == 1 ? "" : "s", s->nchanged, s->nmissing,
+				       s->nmissing ? ":" : ".");
+		for (size_t k = 0; k < s->nmissing && k < 8; k++) {
+			char cut[96];
+			text_head(cut, sizeof(cut), s->missing[k], 90);
+			len = text_add(text, sizeof(text), len, "  missing: %s\n", cut);
+		}
+		if (s->nmissing > 8)
+			len = text_add(text, sizeof(text), len, "  (%zu more missing)\n",
+				       s->nmissing - 8);
+	}
 	if (len == 0)
 		return;
 	/* The graph's own label, at the bottom left: "\l" ends each line

@@ -5,6 +5,7 @@
  * count) and its result (an error by name); a long one is broken before
  * the result. Data calls add the lines of seq_data.c: which of the two
  * copies the arrow is, and the "#n" that ties a write to its reads. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,4 +374,174 @@ size_t seq_label(const struct seq *s, const struct seq_row *r, char *buf, size_t
 	if (len != before)
 		*style = SEQ_STYLE_DATA;
 	return len;
+}
+
+/* Replaces every occurrence of each mask in buf with "*" (a number only
+ * where no digit touches it), and a name the
+ * kernel chose (autobind: '@' and 5 hex digits, alone) with
+ * "@<autobind>"; any byte outside printable ASCII or well-formed UTF-8
+ * becomes '?', so that the list is one line per row. */
+static size_t normalize(const struct seq *s, char *buf, size_t cap, size_t len)
+{
+	for (int m = 0; m < s->opts.nmasks; m++) {
+		const char *mask = s->opts.masks[m];
+		size_t ml = strlen(mask);
+		if (ml == 0)
+			continue;
+		/* A number (a pid) is masked only where it stands alone. */
+		int number = isdigit((unsigned char)mask[0]) && isdigit((unsigned char)mask[ml - 1]);
+		for (char *p = strstr(buf, mask); p; p = strstr(p + 1, mask)) {
+			if (number && ((p > buf && isdigit((unsigned char)p[-1])) ||
+				       isdigit((unsigned char)p[ml])))
+				continue;
+			memmove(p + 1, p + ml, len - (size_t)(p - buf) - ml + 1);
+			*p = '*';
+			len -= ml - 1;
+		}
+	}
+	for (char *p = strchr(buf, '@'); p; p = strchr(p + 1, '@')) {
+		size_t k = 1;
+		while (k <= 6 && p[k] && strchr("0123456789abcdef", p[k]))
+			k++;
+		if (k != 6 || (p[6] && (isalnum((unsigned char)p[6]) || p[6] == '-' || p[6] == '_')))
+			continue;
+		static const char word[] = "@<autobind>";
+		size_t wl = sizeof(word) - 1;
+		if (len - 6 + wl + 1 > cap)
+			break;
+		memmove(p + wl, p + 6, len - (size_t)(p - buf) - 6 + 1);
+		memcpy(p, word, wl);
+		len += wl - 6;
+	}
+	for (unsigned char *p = (unsigned char *)buf; *p; p++) {
+		if (*p == '\n')
+			*p = ' ';
+		else if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (*p >= 0x80) {
+			/* Keep a well-formed UTF-8 sequence, mark any other byte. */
+			size_t n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 ? 2 : 0;
+			size_t k = 1;
+			while (n && k < n && (p[k] & 0xc0) == 0x80)
+				k++;
+			if (n && k == n)
+				p += n - 1;
+			else
+				*p = '?';
+		}
+	}
+	return len;
+}
+
+/* In the row list, a poll's timeout is left out when positive: a
+ * program that polls until a deadline asks for what is left of it, which
+ * differs from run to run. */
+static size_t mask_timeout(const struct trace_event *ev, char *buf, size_t cap, size_t len)
+{
+	if (strcmp(ev->name, "poll") == 0 && len > 4 && strcmp(buf + len - 4, " ms)") == 0) {
+		char *comma = strrchr(buf, ',');
+		if (comma && comma[1] == ' ' && comma[2] >= '1' && comma[2] <= '9') {
+			*comma = '\0';
+			return text_add(buf, cap, (size_t)(comma - buf), ", some ms)");
+		}
+	} else if (strcmp(ev->name, "ppoll") == 0 && len > 0 && buf[len - 1] == ')') {
+		char *comma = strrchr(buf, ',');
+		if (comma && strncmp(comma, ", NULL)", 7) != 0 && strstr(comma, "tv_"))
+			return text_add(buf, cap, (size_t)(comma - buf), ", a timeout)");
+	}
+	return len;
+}
+
+int seq_stream_read(const struct seq *s, const struct seq_row *r)
+{
+	const struct flow_io *io = flow_io_of(s->f, r->ev);
+	return (r->kind == ROW_CALL || r->kind == ROW_RETURN) && r->count == 1 && io &&
+	       io->op == FLOW_READ && io->bytes > 0 && !s->f->socks[io->sock].message;
+}
+
+/* The bytes of a run of reads (what strace showed of them, joined), as a
+ * quoted preview appended at buf[len]. */
+static size_t joined_preview(const struct seq *s, const struct seq_row *const *rows, size_t n,
+			     char *buf, size_t cap, size_t len)
+{
+	char raw[512] = "", part[256], data[ARG_MAX];
+	size_t got = 0;
+	int trunc = 0;
+	for (size_t k = 0; k < n && got < sizeof(raw); k++) {
+		const struct trace_event *ev = &s->t->ev[rows[k]->ev];
+		int cut = 0;
+		if (arg(ev, 1, data, sizeof(data)) < 0)
+			return len;
+		int m = trace_unquote(data, part, sizeof(part), &cut);
+		if (m < 0)
+			return len;
+		size_t take = (size_t)m < sizeof(raw) - got ? (size_t)m : sizeof(raw) - got;
+		memcpy(raw + got, part, take);
+		got += take;
+		trunc |= cut;
+	}
+	char shown[48];
+	text_preview(shown, sizeof(shown), raw, got, 32);
+	return text_add(buf, cap, len, " \"%s\"%s", shown, trunc && got <= 32 ? "..." : "");
+}
+
+size_t seq_row_text(const struct seq *s, const struct seq_row *const *rows, size_t n,
+		    char *buf, size_t cap)
+{
+	const struct seq_row *r = rows[0];
+	const struct trace_event *ev = &s->t->ev[r->ev];
+	size_t len = 0;
+	buf[0] = '\0';
+	if (n > 1) {
+		/* Reads of one stream: one read of all their bytes. */
+		long total = 0;
+		for (size_t k = 0; k < n; k++)
+			total += s->t->ev[rows[k]->ev].ret;
+		len = call_text(s, r, buf, cap);
+		len = text_add(buf, cap, len, " = %ld", total);
+		const char *name = ev->name;
+		if (strcmp(name, "read") == 0 || strcmp(name, "recv") == 0 ||
+		    strcmp(name, "recvfrom") == 0)
+			len = joined_preview(s, rows, n, buf, cap, len);
+		return normalize(s, buf, cap, len);
+	}
+	switch (r->kind) {
+	case ROW_SIGNAL:
+		len = text_add(buf, cap, 0, "signal %s", ev->name);
+		break;
+	case ROW_EXIT:
+		len = text_add(buf, cap, 0, "exit %d", ev->status);
+		break;
+	case ROW_KILLED:
+		len = text_add(buf, cap, 0, "killed by %s", ev->name);
+		break;
+	case ROW_WAIT:
+		if (ev->has_ret)
+			return 0; /* its ROW_RETURN stands for the call */
+		len = call_text(s, r, buf, cap);
+		len = text_add(buf, cap, len, " = ? (never returned)");
+		break;
+	case ROW_RETURN:
+	case ROW_CALL:
+		len = call_text(s, r, buf, cap);
+		if (strcmp(ev->name, "execve") == 0)
+			break;
+		if (r->count > 1 && r->period == 0) {
+			/* A transfer in pieces: their sizes vary from run to run,
+			 * their total does not. */
+			char nb[48];
+			len = text_add(buf, cap, len, " in pieces, %s in all",
+				       text_bytes(r->total_bytes, nb, sizeof(nb)));
+			break;
+		}
+		len = mask_timeout(ev, buf, cap, len);
+		len = result_text(ev, buf, cap, len);
+		if (!(ev->has_ret && ev->ret < 0)) {
+			char data[64];
+			if (seq_data_preview(s, r, data, sizeof(data), 0) > 0)
+				len = text_add(buf, cap, len, " %s", data);
+		}
+		break;
+	}
+	return normalize(s, buf, cap, len);
 }

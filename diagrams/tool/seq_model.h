@@ -22,6 +22,10 @@ struct seq_opts {
 	int max_lanes;         /* processes drawn at most (others noted) */
 	int max_rows;          /* rows drawn at most (after folding) */
 	int fold;              /* 1: fold repetitions into "xN" rows */
+	const char *masks[8];  /* texts shown as "*" in the row list: the
+	                          random parts of a run (its temp folder) */
+	int nmasks;
+	const char *compare;   /* a reference's row list to mark against */
 };
 
 enum row_kind {
@@ -57,6 +61,8 @@ struct seq_lane {
 	size_t from_ev;    /* events before this one are not its program's */
 	size_t first_row, last_row;
 	int ended;         /* copied from the flow lane */
+	char name[72];     /* in the row list: "server", "daemon#2" for the
+	                      second process running daemon */
 };
 
 struct seq {
@@ -76,7 +82,16 @@ struct seq {
 	double t0;              /* time of the first row */
 	int *pair_of_wio;       /* per flow io (writes): its "#n", 0 none */
 	int npairs;             /* the numbers given */
+	/* Set by seq_compare (NULL otherwise). */
+	unsigned char *marks;   /* per row: a SEQ_MARK_* value */
+	char **missing;         /* "lane: text" of the reference's rows that
+	                           this run lacks */
+	size_t nmissing;
+	size_t nextra, nchanged;
 };
+
+/* How a row compares with the reference's run. */
+enum { SEQ_MARK_NONE, SEQ_MARK_SAME, SEQ_MARK_EXTRA, SEQ_MARK_CHANGED };
 
 /* seq_build.c: the whole diagram model (select, rows, fold, pair
  * numbers). t and f must outlive s. Returns 0, or -1 with errno. */
@@ -113,11 +128,47 @@ size_t seq_label(const struct seq *s, const struct seq_row *r, char *buf, size_t
  * new length, len itself for a row without data. */
 size_t seq_data_text(const struct seq *s, const struct seq_row *r, char *buf, size_t cap,
 		     size_t len);
+/* seq_data.c: the first bytes of a write or read row's data as strace
+ * shows them, quoted, appended at buf[len] (len itself for other rows and
+ * folded ones). */
+size_t seq_data_preview(const struct seq *s, const struct seq_row *r, char *buf, size_t cap,
+			size_t len);
 /* Whether the row's arrow points from the kernel to the process. */
 int seq_from_kernel(const struct seq *s, const struct seq_row *r);
 /* seq_data.c: the per-direction totals, one line each, and what the
  * marks mean, for the diagram's footer and --totals. */
 size_t seq_totals(const struct seq *s, char *buf, size_t cap);
+
+/* seq_label.c: a row as one line of the row list, the same in every run
+ * of the same programs: the call with its key arguments and result (a
+ * blocked call once, at its return), without times, pids, "#n" or a
+ * poll's remaining timeout, the masks replaced by "*" and a kernel-chosen
+ * (autobind) name by "@<autobind>". rows[0..n) is one row, or (n > 1) a
+ * run of reads of one stream socket by one process, written as the one
+ * read that would have taken all their bytes: how a stream's bytes are
+ * cut into reads depends on timing. Returns the length, or 0 for a row
+ * the list leaves out (the "waits" half of a call whose return has a row
+ * of its own). */
+size_t seq_row_text(const struct seq *s, const struct seq_row *const *rows, size_t n,
+		    char *buf, size_t cap);
+/* Whether row r is a read that got bytes from a stream socket (not
+ * folded): one that seq_row_text may join with the next. */
+int seq_stream_read(const struct seq *s, const struct seq_row *r);
+
+/* seq_compare.c: gives each lane its name in the row list (after
+ * seq_columns: the k-th process of a program is "prog#k" from k = 2). */
+void seq_name_lanes(struct seq *s);
+/* Writes the row list: a comment line, then "lane<TAB>count<TAB>text"
+ * per row, in time order. Returns 0, or -1 with errno. */
+int seq_write_rows(const struct seq *s, FILE *out);
+/* Compares the rows with the row list at ref_path, lane by lane (a
+ * longest common subsequence of each lane's texts): fills s->marks and
+ * s->missing, and writes the alignment to diff (when not NULL) as
+ * "mark<TAB>lane<TAB>reference's count<TAB>reference's text<TAB>count
+ * <TAB>text<TAB>row", mark one of = (same), - (only in the reference), +
+ * (only in this run), ~ (changed), row this run's row number from 1 (0
+ * when none). Returns 0, or -1 with errno (EINVAL: not a row list). */
+int seq_compare(struct seq *s, const char *ref_path, FILE *diff);
 
 /* seq_dot.c: the DOT text of the diagram. Returns 0, or -1 with errno. */
 int seq_write_dot(const struct seq *s, FILE *out);

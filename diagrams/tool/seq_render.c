@@ -15,9 +15,12 @@ int seq_render(const char *dot_path, const char *fmt, const char *out_path, char
 {
 	char tflag[32];
 	snprintf(tflag, sizeof(tflag), "-T%s", fmt);
-	/* 96 dpi keeps the PNG at page width; the SVG scales anyway. */
-	char *const argv[] = {"dot", tflag, "-Gdpi=96", "-o", (char *)out_path,
-			      (char *)dot_path, NULL};
+	/* 96 dpi keeps the PNG at page width. Not for the SVG: it scales
+	 * anyway, and Graphviz then scales its drawing inside a viewBox
+	 * left at 72 dpi, so that browsers cut off its right part. */
+	int png = strcmp(fmt, "png") == 0;
+	char *const argv[] = {"dot", tflag, png ? "-Gdpi=96" : "-Gdpi=72", "-o",
+			      (char *)out_path, (char *)dot_path, NULL};
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {

@@ -17,7 +17,16 @@
  *   --max-lanes N  processes drawn at most (default 6);
  *   --max-rows N   rows drawn at most (default 150);
  *   --no-fold      draw every repetition instead of "xN" rows;
- *   --totals       also print the bytes and calls per direction.
+ *   --totals       also print the bytes and calls per direction;
+ *   --mask TEXT    in the row list, show TEXT (a random part of the run,
+ *                  such as its temp folder's name) as "*"; repeatable;
+ *   --compare REF  mark the rows that differ from the row list REF (a
+ *                  reference's BASE.rows): filled green when not in the
+ *                  reference's run, yellow when changed, and the
+ *                  reference's rows missing here listed at the bottom.
+ * With -o, BASE.rows gets the row list (one line per row: process, count,
+ * call and result; the same in every run of the same programs), and with
+ * --compare, BASE.diff the alignment of the two lists (seq_compare.c).
  *
  * Exit status: 0 when drawn; 1 when the trace cannot be read, holds
  * nothing to draw, or dot failed (one line on stderr says which); 2 on a
@@ -35,7 +44,7 @@ static noreturn void usage(void)
 {
 	die(2, "usage: seqdiag [-o BASE] [--bin DIR] [--keep NAMES] [--title TEXT] "
 	       "[--format svg,png|none] [--max-lanes N] [--max-rows N] [--no-fold] "
-	       "[--totals] TRACE");
+	       "[--totals] [--mask TEXT]... [--compare REF.rows] TRACE");
 }
 
 static int number(const char *opt, const char *text, int lo, int hi)
@@ -50,9 +59,44 @@ static int number(const char *opt, const char *text, int lo, int hi)
 
 /* Writes base.dot, then each format of the comma-separated list, and
  * prints each path. Returns 0, or -1 after reporting why. */
-static int write_files(const struct seq *s, const char *base, const char *formats)
+/* Writes the row list to BASE.rows (kind "rows"), or compares the rows
+ * with the reference's list and writes BASE.diff (kind "diff"). Prints
+ * the path. Returns 0, or -1 after reporting why. */
+static int write_list(struct seq *s, const char *base, const char *kind)
 {
 	char path[4096];
+	snprintf(path, sizeof(path), "%s.%s", base, kind);
+	FILE *f = fopen(path, "we");
+	if (!f) {
+		report_errno(errno, "cannot write %s", path);
+		return -1;
+	}
+	int diff = strcmp(kind, "diff") == 0;
+	int rc = diff ? seq_compare(s, s->opts.compare, f) : seq_write_rows(s, f);
+	int saved = errno;
+	if (fclose(f) == EOF && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc < 0) {
+		if (diff && saved == EINVAL)
+			report("%s is not a row list written by seqdiag -o", s->opts.compare);
+		else if (diff)
+			report_errno(saved, "comparing with %s into %s", s->opts.compare, path);
+		else
+			report_errno(saved, "writing %s", path);
+		return -1;
+	}
+	printf("%s\n", path);
+	return 0;
+}
+
+static int write_files(struct seq *s, const char *base, const char *formats)
+{
+	char path[4096];
+	if (write_list(s, base, "rows") < 0 ||
+	    (s->opts.compare && write_list(s, base, "diff") < 0))
+		return -1;
 	snprintf(path, sizeof(path), "%s.dot", base);
 	FILE *f = fopen(path, "we");
 	if (!f) {
@@ -126,6 +170,9 @@ static int draw(const struct trace *t, const char *path, const struct seq_opts *
 		status = 1;
 	} else if (base) {
 		status = write_files(&s, base, formats) < 0;
+	} else if (opts->compare && seq_compare(&s, opts->compare, NULL) < 0) {
+		report_errno(errno, "comparing with %s", opts->compare);
+		status = 1;
 	} else if (seq_write_dot(&s, stdout) < 0) {
 		report_errno(errno, "writing the DOT text");
 		status = 1;
@@ -146,7 +193,8 @@ int main(int argc, char **argv)
 	struct seq_opts opts = {.max_lanes = 6, .max_rows = 150, .fold = 1};
 	const char *base = NULL, *formats = "svg,png";
 	int totals = 0;
-	enum { O_BIN = 256, O_KEEP, O_TITLE, O_FORMAT, O_LANES, O_ROWS, O_NOFOLD, O_TOTALS };
+	enum { O_BIN = 256, O_KEEP, O_TITLE, O_FORMAT, O_LANES, O_ROWS, O_NOFOLD, O_TOTALS,
+	       O_MASK, O_COMPARE };
 	static const struct option longopts[] = {
 		{"bin", required_argument, NULL, O_BIN},
 		{"keep", required_argument, NULL, O_KEEP},
@@ -156,6 +204,8 @@ int main(int argc, char **argv)
 		{"max-rows", required_argument, NULL, O_ROWS},
 		{"no-fold", no_argument, NULL, O_NOFOLD},
 		{"totals", no_argument, NULL, O_TOTALS},
+		{"mask", required_argument, NULL, O_MASK},
+		{"compare", required_argument, NULL, O_COMPARE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -171,6 +221,13 @@ int main(int argc, char **argv)
 		case O_ROWS: opts.max_rows = number("--max-rows", optarg, 1, 100000); break;
 		case O_NOFOLD: opts.fold = 0; break;
 		case O_TOTALS: totals = 1; break;
+		case O_MASK:
+			if (opts.nmasks == (int)(sizeof(opts.masks) / sizeof(opts.masks[0])))
+				die(2, "--mask: at most %d", opts.nmasks);
+			if (*optarg)
+				opts.masks[opts.nmasks++] = optarg;
+			break;
+		case O_COMPARE: opts.compare = optarg; break;
 		default: usage();
 		}
 	}

@@ -7,7 +7,7 @@
 # Lists the tarball (no solutions/, no hidden checks, no project tests),
 # extracts it into an empty temp folder and runs `make handout-check`
 # there: a fresh build from nothing, the starters graded to Score: 0/Y,
-# `make test` refusing politely. The temp folder is removed afterwards.
+# `make report` writing its page, `make test` refusing politely. The temp folder is removed afterwards.
 set -uo pipefail
 make_cmd=${1:?usage: check_handout.sh MAKE HANDOUT.tar.gz}
 tgz=${2:?usage: check_handout.sh MAKE HANDOUT.tar.gz}
@@ -20,7 +20,7 @@ if [ -n "$bad" ]; then
 	exit 1
 fi
 for f in Makefile README.md .gitignore labs/ common/ tests/harness/ tests/grader/ \
-	tests/labs/ guide/ diagrams/; do
+	tests/report/ tests/labs/ tests/progress/ tests/hints/ guide/ diagrams/; do
 	if ! grep -qxF -e "./$f" -e "$f" <<<"$list"; then
 		echo "handout-check: $f is missing from $tgz" >&2
 		exit 1

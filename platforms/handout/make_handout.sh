@@ -29,7 +29,7 @@ rm -rf "$stage"
 mkdir -p "$stage"
 # Deleted but still indexed files are skipped by the -e test.
 files Makefile .gitignore labs common guide diagrams \
-	tests/harness tests/grader tests/labs |
+	tests/harness tests/grader tests/report tests/labs tests/progress tests/hints |
 	while IFS= read -r f; do
 		[ -e "$f" ] || continue
 		# The staff's chapter (platforms, hidden checks) is not for students.

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../common/full_io.h"
+#include "../progress/term.h"
 #include "grader.h"
 #include "run_limited.h"
 #include "sandbox.h"
@@ -129,6 +130,31 @@ struct binary_run {
 	struct run_result r;
 };
 
+/* What the progress line of a batch run needs. */
+struct batch_progress {
+	const struct lab *lab;
+	const char *result_path;
+};
+
+/* "lab 05 reconnect: 12/28 checks", from the verdict records written so
+ * far (one "end" line each). Only on a terminal (term.h). */
+static void show_batch_progress(void *ctx)
+{
+	const struct batch_progress *p = ctx;
+	FILE *f = fopen(p->result_path, "r");
+	size_t done = 0;
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof line, f))
+			done += strcmp(line, "end\n") == 0;
+		fclose(f);
+	}
+	if (done > p->lab->n_checks)
+		done = p->lab->n_checks;
+	term_progress("grade: lab %02d %s: %zu/%zu checks", p->lab->number, p->lab->dir + 3,
+		      done, p->lab->n_checks);
+}
+
 static int run_binary(const struct grade_opts *o, const struct lab *lab, const char *filter,
 		      double wall, double idle, struct binary_run *b)
 {
@@ -176,8 +202,11 @@ static int run_binary(const struct grade_opts *o, const struct lab *lab, const c
 	const char *env[] = {env_bin, env_result, env_root, env_tmp, env_nonce,
 			     "CRITERION_JOBS=1", o->san ? env_asan : NULL, NULL};
 	const char *argv[] = {bin, "-j1", filter, NULL};
+	struct batch_progress progress = {lab, b->result_path};
 	struct run_spec spec = {argv, env, b->out_path, CHECK_OUTPUT_CAP, wall, b->dir,
-				idle > 0 ? b->result_path : NULL, idle, o->sandbox};
+				idle > 0 ? b->result_path : NULL, idle,
+				term_progress_on() ? show_batch_progress : NULL, &progress,
+				o->sandbox};
 	if (run_limited(&spec, &b->r) < 0) {
 		int saved = errno;
 		remove_tree(b->dir);
@@ -321,8 +350,17 @@ int lab_run_checks(const struct grade_opts *o, struct lab *lab)
 	remove_tree(b.dir);
 	/* Whatever the batch did not settle (it died, or was stopped before
 	 * reaching a check) runs again on its own. */
-	for (size_t i = 0; i < lab->n_checks; i++)
-		if (!lab->checks[i].done && check_run(o, lab, &lab->checks[i]) < 0)
+	for (size_t i = 0; i < lab->n_checks; i++) {
+		if (lab->checks[i].done)
+			continue;
+		size_t settled = 0;
+		for (size_t k = 0; k < lab->n_checks; k++)
+			settled += lab->checks[k].done;
+		term_progress("grade: lab %02d %s: %zu/%zu checks (running %s alone)",
+			      lab->number, lab->dir + 3, settled, lab->n_checks,
+			      lab->checks[i].name);
+		if (check_run(o, lab, &lab->checks[i]) < 0)
 			return -1;
+	}
 	return 0;
 }

@@ -6,7 +6,14 @@
  * check and a subtotal, and finally "Score: X/Y". Exit 0 whenever grading
  * ran, whatever the score; 2 when it could not grade (bad arguments, a
  * broken build system). With --expect pass|fail (the project's own tests)
- * it exits 1 when a check did not come out as expected. */
+ * it exits 1 when a check did not come out as expected.
+ *
+ * With --state FILE each lab graded is recorded in the student's progress
+ * file (state_record.c). On a terminal the report has colours and a
+ * progress line runs on stderr while a lab is graded (--progress: even
+ * when stdout goes to a file); into a pipe the text is unchanged. Ctrl-C
+ * stops the check or build under way, kills everything it started, and
+ * the grader dies of the same signal, as a well-behaved program does. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +28,8 @@
 
 #include "../../common/mono_time.h"
 #include "../../common/report.h"
+#include "../progress/state.h"
+#include "../progress/term.h"
 #include "grader.h"
 #include "run_limited.h"
 #include "sandbox.h"
@@ -32,7 +41,8 @@ static void usage(void)
 		"[--results FILE]\n"
 		"             [--make CMD] [--tests DIR] [--san] [--limit SECONDS] [--fresh]\n"
 		"             [--no-namespaces]\n"
-		"             [--hidden DIR] [--autolab] [--expect pass|fail] [--verbose]\n");
+		"             [--hidden DIR] [--autolab] [--expect pass|fail] [--verbose]\n"
+		"             [--state FILE] [--progress]\n");
 }
 
 static int is_dir(const char *path)
@@ -100,28 +110,81 @@ static int grade_lab(const struct grade_opts *o, struct lab *lab)
 	snprintf(path, sizeof path, "%s/%s", o->impl, lab->dir);
 	for (size_t i = 0; i < lab->n_checks; i++)
 		lab->max_score += lab->checks[i].points;
+	/* Taken before building: a file saved while the lab is graded makes
+	 * the record out of date, and `make status` notices. */
+	if (o->state)
+		lab_fingerprint(o->impl, o->tests_dir, o->hidden_dir, lab->dir, lab->fingerprint);
 	if (!is_dir(path)) {
 		snprintf(lab->problem, sizeof lab->problem,
 			 "lab folder %s/ is missing from %s, so every check of this lab "
 			 "scores zero", lab->dir, o->impl);
 	} else {
+		term_progress("grade: lab %02d %s: building", lab->number, lab->dir + 3);
 		int rc = lab_build(o, lab);
 		if (rc < 0) {
-			report_errno(errno, "cannot run %s to build %s", o->make, lab->dir);
+			term_progress_clear();
+			if (!grader_stop)
+				report_errno(errno, "cannot run %s to build %s", o->make, lab->dir);
 			return -1;
 		}
 	}
-	if (lab->built && lab_run_checks(o, lab) < 0) {
-		report_errno(errno, "cannot run the checks of %s", lab->dir);
-		return -1;
+	if (lab->built) {
+		term_progress("grade: lab %02d %s: 0/%zu checks", lab->number, lab->dir + 3,
+			      lab->n_checks);
+		if (lab_run_checks(o, lab) < 0) {
+			term_progress_clear();
+			if (!grader_stop)
+				report_errno(errno, "cannot run the checks of %s", lab->dir);
+			return -1;
+		}
 	}
+	term_progress_clear();
 	report_lab_header(lab);
 	for (size_t i = 0; i < lab->n_checks; i++) {
 		lab->score += lab->checks[i].score;
 		report_check(lab, i, &lab->checks[i]);
 	}
 	report_lab_total(lab);
+	/* Recording is a convenience for the student: when it fails the
+	 * grade stands, and `make status` will simply grade the lab again. */
+	if (o->state && state_record_lab(o->state, lab) < 0)
+		report_errno(errno, "cannot record lab %02d in %s", lab->number, o->state);
 	return 0;
+}
+
+static void on_stop(int sig)
+{
+	grader_stop = sig;
+}
+
+/* Ctrl-C (and a polite kill) stop the check under way (run_limited.c)
+ * instead of killing the grader alone and orphaning it. No SA_RESTART:
+ * the waits return and see the flag. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* After a stop: the signal's own default action ends the grader, so that
+ * make and the shell see it was interrupted. */
+static noreturn void die_of_stop(void)
+{
+	int sig = grader_stop;
+	term_progress_clear();
+	fflush(stdout);
+	fprintf(stderr, "grade: stopped (%s); every process it started was killed\n",
+		sigabbrev_np(sig) ? sigabbrev_np(sig) : "signal");
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
 /* For the project's own tests: did every check come out as expected? */
@@ -160,9 +223,10 @@ int main(int argc, char **argv)
 		{"hidden", required_argument, 0, 'H'}, {"autolab", no_argument, 0, 'A'},
 		{"limit", required_argument, 0, 'L'}, {"fresh", no_argument, 0, 'f'},
 		{"no-namespaces", no_argument, 0, 'N'},
+		{"state", required_argument, 0, 'T'}, {"progress", no_argument, 0, 'P'},
 		{"sandbox-info", no_argument, 0, 'S'}, {"san", no_argument, 0, 's'},         {"verbose", no_argument, 0, 'v'},
 		{0, 0, 0, 0}};
-	int opt, fresh = 0, no_namespaces = 0, autolab = 0;
+	int opt, fresh = 0, no_namespaces = 0, autolab = 0, progress = 0;
 	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'i': o.impl = optarg; break;
@@ -177,17 +241,21 @@ int main(int argc, char **argv)
 		case 'H': o.hidden_dir = optarg; break;
 		case 'A': autolab = 1; break;
 		case 'N': no_namespaces = 1; break;
+		case 'T': o.state = optarg; break;
+		case 'P': progress = 1; break;
 		case 'S': {
 			/* Says which protections this machine gives, exit 0 when
 			 * the namespaces are among them (hostile tests need it). */
 			struct sandbox probe;
-			char text[600];
+			char text[800];
 			sandbox_protect(&probe, NULL, NULL, NULL);
 			sandbox_probe(&probe, 0);
 			printf("%s\n", sandbox_describe(&probe, text, sizeof text));
-			int full = probe.namespaces && probe.pids_cgroup[0];
+			int full = probe.namespaces && (probe.pids_cgroup[0] || probe.userns);
 			sandbox_release(&probe);
-			/* 0: namespaces and a process cap; 4: namespaces only. */
+			/* 0: namespaces and a process cap (a pids cgroup, or an
+			 * unprivileged uid that RLIMIT_NPROC binds); 4: namespaces
+			 * only. */
 			return full ? 0 : probe.namespaces ? 4 : 3;
 		}
 		case 'L': o.limit = atof(optarg); break;
@@ -221,6 +289,8 @@ int main(int argc, char **argv)
 	 * grader, which kills them before the next check starts. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
+	catch_stop_signals();
+	term_setup(progress);
 
 	char **names;
 	int n_names = find_labs(o.tests_dir, &names);
@@ -251,7 +321,11 @@ int main(int argc, char **argv)
 	}
 
 	char problem[2048];
+	term_progress("grade: building the grader's own code");
 	int base = base_build(&o, problem, sizeof problem);
+	term_progress_clear();
+	if (base < 0 && grader_stop)
+		die_of_stop();
 	if (base < 0)
 		die_errno(2, errno, "cannot run %s", o.make);
 	if (base > 0)
@@ -263,18 +337,25 @@ int main(int argc, char **argv)
 	sandbox_protect(&sb, getcwd(here, sizeof here), o.out, o.impl);
 	sandbox_probe(&sb, o.san);
 	if (no_namespaces) {
-		sb.namespaces = 0;
+		sb.namespaces = sb.userns = 0;
 		snprintf(sb.why_not, sizeof sb.why_not, "turned off with --no-namespaces");
+		snprintf(sb.why_not_user, sizeof sb.why_not_user, "turned off with --no-namespaces");
 	}
 	o.sandbox = &sb;
-	char line[600];
+	char line[800];
 	printf("Grading %s\n%s\n", o.impl, sandbox_describe(&sb, line, sizeof line));
 	fflush(stdout);
 	double start = mono_seconds();
 	int score = 0, max = 0;
 	for (size_t l = 0; l < n; l++) {
+		if (grader_stop) {
+			sandbox_release(&sb);
+			die_of_stop();
+		}
 		if (grade_lab(&o, &labs[l]) < 0) {
 			sandbox_release(&sb);
+			if (grader_stop)
+				die_of_stop();
 			return 2;
 		}
 		score += labs[l].score;
@@ -286,7 +367,7 @@ int main(int argc, char **argv)
 			die_errno(2, errno, "cannot write %s", o.results);
 		printf("\nResults written to %s\n", o.results);
 	}
-	printf("\nScore: %d/%d\n", score, max);
+	printf("\n%sScore: %d/%d%s\n", term_sgr(TERM_BOLD), score, max, term_sgr(TERM_RESET));
 	if (autolab)
 		autolab_line_print(labs, n);
 	fflush(stdout);

@@ -2,10 +2,13 @@
  *
  * Shape: a header per lab, "PASS  2/2  unit  title" per check with the
  * failure message indented under a failed one, a subtotal per lab, and the
- * caller prints the last line "Score: X/Y". */
+ * caller prints the last line "Score: X/Y". On a terminal PASS is green,
+ * FAIL red and the totals bold (../progress/term.h); into a pipe the text
+ * is plain, byte for byte what it always was. */
 #include <stdio.h>
 #include <string.h>
 
+#include "../progress/term.h"
 #include "grader.h"
 
 /* "unit", "box" or "trace" from the test name's prefix. */
@@ -40,7 +43,8 @@ static void print_indented(const char *text, const char *indent, int max_lines)
 
 void report_lab_header(const struct lab *lab)
 {
-	printf("\nLab %02d  %s\n", lab->number, lab->dir + 3);
+	printf("\n%sLab %02d  %s%s\n", term_sgr(TERM_BOLD), lab->number, lab->dir + 3,
+	       term_sgr(TERM_RESET));
 	if (lab->problem[0])
 		print_indented(lab->problem, "  ! ", 24);
 }
@@ -48,7 +52,8 @@ void report_lab_header(const struct lab *lab)
 void report_check(const struct lab *lab, size_t i, const struct check *c)
 {
 	(void)i;
-	printf("  %s %3d/%-3d %-5s  %s%s\n", c->passed ? "PASS" : "FAIL", c->score,
+	printf("  %s%s%s %3d/%-3d %-5s  %s%s\n", term_sgr(c->passed ? TERM_PASS : TERM_FAIL),
+	       c->passed ? "PASS" : "FAIL", term_sgr(TERM_RESET), c->score,
 	       c->points, kind_of(c), c->hidden ? "(hidden) " : "", c->title);
 	if (!c->passed && c->message[0] && !lab->problem[0])
 		print_indented(c->message, "                     ", 16);
@@ -57,6 +62,7 @@ void report_check(const struct lab *lab, size_t i, const struct check *c)
 
 void report_lab_total(const struct lab *lab)
 {
-	printf("  Lab %02d: %d/%d\n", lab->number, lab->score, lab->max_score);
+	printf("  %sLab %02d: %d/%d%s\n", term_sgr(TERM_BOLD), lab->number, lab->score,
+	       lab->max_score, term_sgr(TERM_RESET));
 	fflush(stdout);
 }

@@ -38,6 +38,7 @@ struct lab {
 	int score, max_score;
 	int built;              /* 1 when it compiled */
 	char problem[GRADER_MSG_CAP];   /* why the whole lab scored zero */
+	char fingerprint[24];   /* of its sources when grading began (--state) */
 };
 
 struct grade_opts {
@@ -49,6 +50,7 @@ struct grade_opts {
 	const char *results;    /* results.json path or NULL */
 	const char *tests_dir;  /* "tests/labs" */
 	const char *hidden_dir; /* "tests/hidden" (staff only) or NULL */
+	const char *state;      /* progress state file (--state) or NULL */
 	const char *expect;     /* NULL, "pass" or "fail" (project self-tests) */
 	int san;
 	int verbose;
@@ -93,6 +95,17 @@ void reap_all_descendants(void);
 /* Writes Gradescope's results.json. Returns 0 or -1 with errno set. */
 int results_json_write(const char *path, const struct lab *labs, size_t n,
 		       double elapsed);
+
+/* One check as a results.json test object (a cJSON object the caller
+ * owns), or NULL without memory. */
+struct cJSON;
+struct cJSON *results_check_json(const struct lab *lab, size_t i, const struct check *c);
+
+/* Records a graded lab in the progress state file (tests/progress/state.h):
+ * its checks as results.json has them, its score and the fingerprint of
+ * its sources, keeping the hint layer reached and the other labs. Returns
+ * 0, or -1 with errno. */
+int state_record_lab(const char *state_path, const struct lab *lab);
 
 /* Prints Autolab's line {"scores": {"lab01": N, ...}} on stdout. */
 void autolab_line_print(const struct lab *labs, size_t n);

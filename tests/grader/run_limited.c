@@ -20,6 +20,8 @@
 #include "run_limited.h"
 #include "sandbox.h"
 
+volatile sig_atomic_t grader_stop;
+
 const char *describe_status(int status, char *buf, size_t cap)
 {
 	if (WIFEXITED(status))
@@ -102,7 +104,7 @@ static void child_exec(const struct run_spec *s, int out_fd)
 	/* No core files littering the tree graded. */
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
-	if (s->sandbox && sandbox_enter(s->sandbox) < 0) {
+	if (s->sandbox && sandbox_enter(s->sandbox, s->cwd) < 0) {
 		dprintf(2, "grader: cannot set up the sandbox: %s\n", strerror(errno));
 		_exit(126);
 	}
@@ -138,6 +140,10 @@ static void child_exec(const struct run_spec *s, int out_fd)
 int run_limited(const struct run_spec *s, struct run_result *r)
 {
 	memset(r, 0, sizeof *r);
+	if (grader_stop) {
+		errno = EINTR;
+		return -1;
+	}
 	int out = open(s->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0)
 		return -1;
@@ -187,9 +193,30 @@ int run_limited(const struct run_spec *s, struct run_result *r)
 			if (size != watched_size) {
 				watched_size = size;
 				idle_deadline = mono_ns() + (int64_t)(s->idle_limit * 1e9);
+				if (s->on_change)
+					s->on_change(s->change_ctx);
 			} else if (mono_ns() >= idle_deadline) {
 				r->idle = 1;
 			}
+		}
+		if (!reaped && grader_stop) {
+			/* The user stopped the grader: a build (make) gets
+			 * SIGTERM first, so that it deletes the object it was
+			 * writing instead of leaving half of it for the next
+			 * build; then everything goes. */
+			kill(-pid, SIGTERM);
+			int64_t until = mono_ns() + 1000000000LL;
+			while (!reaped && mono_ns() < until) {
+				if (waitpid(pid, &r->status, WNOHANG) == pid)
+					reaped = 1;
+				else
+					poll(NULL, 0, 10);
+			}
+			kill(-pid, SIGKILL);
+			if (!reaped)
+				waitpid(pid, &r->status, 0);
+			reaped = 1;
+			reap_all_descendants();
 		}
 		if (!reaped && (mono_ns() >= deadline || r->idle)) {
 			r->timed_out = 1;
@@ -234,5 +261,9 @@ int run_limited(const struct run_spec *s, struct run_result *r)
 	close(out);
 	reap_all_descendants();
 	r->elapsed = (double)(mono_ns() - start) / 1e9;
+	if (grader_stop) {
+		errno = EINTR;
+		return -1;
+	}
 	return 0;
 }

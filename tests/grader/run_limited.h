@@ -8,6 +8,7 @@
 #ifndef TESTS_GRADER_RUN_LIMITED_H
 #define TESTS_GRADER_RUN_LIMITED_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,6 +25,9 @@ struct run_spec {
 	 * idle_limit seconds: the progress of a batch of checks. */
 	const char *watch_path;
 	double idle_limit;
+	/* Called (when set) each time watch_path changes: progress. */
+	void (*on_change)(void *ctx);
+	void *change_ctx;
 	/* Protections for student code (sandbox.h); NULL for none. */
 	const struct sandbox *sandbox;
 };
@@ -37,8 +41,14 @@ struct run_result {
 	double elapsed;     /* seconds */
 };
 
+/* Set (to the signal's number) by the grader's SIGINT/SIGTERM/SIGHUP
+ * handler: the user wants to stop. run_limited() then kills what it runs
+ * at once, and starts nothing more. */
+extern volatile sig_atomic_t grader_stop;
+
 /* Returns 0 when the command ran (see r), -1 with errno when it could not
- * be started. */
+ * be started, or -1 with EINTR when grader_stop was set (what it started
+ * is killed and reaped). */
 int run_limited(const struct run_spec *s, struct run_result *r);
 
 /* "exited with status 1", "killed by SIGSEGV (Segmentation fault)". */

@@ -14,7 +14,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -24,6 +26,12 @@
 #define OPEN_FILES 4096         /* lab 08 serves 100+ clients at once */
 #define ADDRESS_SPACE (4L << 30)
 #define MAX_PIDS 512            /* processes of one check at a time */
+/* Host uids given to checks: a range of 65536 (uid 0 to 65535 inside, so
+ * that tests can still become uid 65534) per grader child. The ranges
+ * start at 2^30, far above the uids of real users and of the subordinate
+ * ranges that /etc/subuid usually hands out (100000 and up, 65536 each). */
+#define USER_BASE 0x40000000u
+#define USER_RANGE 65536u
 
 static int write_text(const char *dir, const char *file, const char *text)
 {
@@ -83,6 +91,19 @@ static void exit_like(int status)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
 }
 
+/* Remounts the mount at dir read-only. The flags it has already (nosuid,
+ * nodev, noexec, atime) are kept: in a user namespace they are locked, and
+ * a remount that would clear one is refused with EPERM. */
+static int remount_read_only(const char *dir)
+{
+	struct statvfs st;
+	if (statvfs(dir, &st) < 0)
+		return -1;
+	unsigned long keep = st.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME |
+					  ST_NODIRATIME | ST_RELATIME);
+	return mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
+}
+
 /* Read-only everywhere but /tmp and /dev/shm, and read-only again for the
  * protected folders (which may live under /tmp, as a CI clone does). */
 static int read_only_filesystem(const struct sandbox *sb)
@@ -96,11 +117,10 @@ static int read_only_filesystem(const struct sandbox *sb)
 		const char *dir = sb->read_only[i];
 		if (!dir[0])
 			continue;
-		if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-		    mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0 || remount_read_only(dir) < 0)
 			return -1;
 	}
-	return mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+	return remount_read_only("/");
 }
 
 /* Drops the capabilities that would let root undo the sandbox (remount,
@@ -120,6 +140,112 @@ static int drop_capabilities(void)
 		if (prctl(PR_CAPBSET_DROP, drop[i], 0, 0, 0) < 0 && errno != EINVAL)
 			return -1;
 	return 0;
+}
+
+/* The host uid (and gid) that is root in the user namespace of the grader
+ * child pid. Taken from the pid, unique among the processes alive, so that
+ * two checks graded at once (two students of a batch) never share a uid
+ * and cannot open each other's files in /tmp. Pids above 32768 can share
+ * a range with a pid 32768 lower, which is rare and costs only that. */
+static uid_t user_base(pid_t pid)
+{
+	return USER_BASE + ((uid_t)pid % 32768u) * USER_RANGE;
+}
+
+static int write_map(pid_t pid, const char *file, uid_t base)
+{
+	char dir[64], line[64];
+	snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+	snprintf(line, sizeof line, "0 %u %u\n", (unsigned)base, USER_RANGE);
+	return write_text(dir, file, line);
+}
+
+/* Moves the caller into a new user namespace (and, owned by it, new PID,
+ * network and mount namespaces) where it is root, mapped to the host uid
+ * and gid base. A process that has unshared can no longer write a map of
+ * more than its own uid; a helper forked before, still root on the host,
+ * writes it. */
+static int enter_user_ns(uid_t base)
+{
+	int go[2];
+	if (pipe(go) < 0)
+		return -1;
+	pid_t parent = getpid();
+	pid_t helper = fork();
+	if (helper < 0) {
+		int saved = errno;
+		close(go[0]);
+		close(go[1]);
+		errno = saved;
+		return -1;
+	}
+	if (helper == 0) {
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(write_map(parent, "uid_map", base) == 0 &&
+		      write_map(parent, "gid_map", base) == 0 ? 0 : 1);
+	}
+	close(go[0]);
+	int rc = unshare(CLONE_NEWUSER | NS_FLAGS);
+	int saved = errno;
+	if (rc == 0 && write(go[1], "x", 1) != 1)
+		rc = -1, saved = errno;
+	close(go[1]);
+	int status = 0;
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc < 0) {
+		errno = saved;
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	/* Until now the caller kept its host uid 0, which the namespace does
+	 * not map; becoming its root makes it the unprivileged host uid. */
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
+/* Before the user namespace: a mount namespace of the host's root, where
+ * the filesystem is made read-only as read_only_filesystem() says. Done
+ * here because the unprivileged uid could not even reach a submission in
+ * a 0700 folder to mount it; and the mounts the user namespace then
+ * copies are locked, so its root cannot unmount them to write below. */
+static int mounts_as_root(const struct sandbox *sb)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	return read_only_filesystem(sb);
+}
+
+/* Gives a folder and the files directly in it to the host uid base, so
+ * that the check's root can write its results and temp files there. */
+static int give_folder(const char *dir, uid_t base)
+{
+	if (chown(dir, base, base) < 0)
+		return -1;
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lchown(path, base, base) < 0)
+			rc = -1;
+	}
+	int saved = errno;
+	closedir(d);
+	errno = saved;
+	return rc;
 }
 
 void sandbox_protect(struct sandbox *sb, const char *root, const char *build,
@@ -167,7 +293,7 @@ static int become_init(const struct sandbox *sb, int host_pid_pipe)
 	if (cmd < 0)
 		_exit(126);
 	if (cmd == 0) {
-		if (read_only_filesystem(sb) < 0 || drop_capabilities() < 0)
+		if ((!sb->userns && read_only_filesystem(sb) < 0) || drop_capabilities() < 0)
 			_exit(126);
 		return 0;
 	}
@@ -196,7 +322,7 @@ static void set_limit(int resource, rlim_t value)
 	setrlimit(resource, &rl);
 }
 
-int sandbox_enter(const struct sandbox *sb)
+int sandbox_enter(const struct sandbox *sb, const char *work_dir)
 {
 	set_limit(RLIMIT_CORE, 0);
 	set_limit(RLIMIT_FSIZE, FILE_LIMIT);
@@ -209,7 +335,18 @@ int sandbox_enter(const struct sandbox *sb)
 	if (!sb->namespaces)
 		return 0;
 	int pfd[2];
-	if (unshare(NS_FLAGS) < 0 || pipe(pfd) < 0)
+	if (sb->userns) {
+		uid_t base = user_base(getpid());
+		/* The uid's own count of processes: a fork bomb stops at the
+		 * limit even where no pids cgroup is writable. */
+		set_limit(RLIMIT_NPROC, MAX_PIDS);
+		if ((work_dir && give_folder(work_dir, base) < 0) || mounts_as_root(sb) < 0 ||
+		    enter_user_ns(base) < 0)
+			return -1;
+	} else if (unshare(NS_FLAGS) < 0) {
+		return -1;
+	}
+	if (pipe(pfd) < 0)
 		return -1;
 	pid_t init = fork();
 	if (init < 0)
@@ -278,6 +415,62 @@ void sandbox_release(struct sandbox *sb)
 	}
 }
 
+/* 1 when the folder can be entered: under a user namespace the check is
+ * another user, who needs search permission on the way to the project and
+ * its build (a project under a 0700 /root is out of its reach). */
+static int reachable(const char *dir)
+{
+	return !dir[0] || access(dir, X_OK) == 0;
+}
+
+/* Tries the real thing in a throwaway child: 0 when every step works,
+ * else the number of the step that failed (probe_reason() says it). */
+static int probe_namespaces(const struct sandbox *sb, int with_user)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return 13;
+	if (pid == 0) {
+		if (with_user && mounts_as_root(sb) < 0)
+			_exit(17);
+		if (with_user ? enter_user_ns(user_base(getpid())) < 0 : unshare(NS_FLAGS) < 0)
+			_exit(with_user ? 20 : 10);
+		pid_t init = fork();
+		if (init == 0)
+			_exit(private_proc() < 0 ? 11 : loopback_up() < 0 ? 12 :
+			      set_next_pid(1000) < 0 ? 16 :
+			      !reachable(sb->read_only[0]) || !reachable(sb->read_only[1]) ? 21 :
+			      (!with_user && read_only_filesystem(sb) < 0) ? 17 :
+			      drop_capabilities() < 0 ? 18 : 0);
+		int status;
+		if (init < 0 || waitpid(init, &status, 0) < 0)
+			_exit(13);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 14);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 15;
+}
+
+static const char *probe_reason(int code)
+{
+	static const char *const reasons[] = {
+		[10] = "unshare(CLONE_NEWPID|CLONE_NEWNET|CLONE_NEWNS) is not allowed here",
+		[11] = "cannot mount /proc in a new mount namespace",
+		[12] = "cannot bring up the loopback interface in a new network namespace",
+		[13] = "cannot start an init process in a new PID namespace",
+		[14] = "the namespace probe crashed",
+		[15] = "the namespace probe crashed",
+		[16] = "cannot choose pids in a new PID namespace (ns_last_pid)",
+		[17] = "cannot make the filesystem read-only in a new mount namespace",
+		[18] = "cannot drop capabilities",
+		[20] = "cannot make a user namespace with a uid range mapped",
+		[21] = "the project or its build is in a folder other users cannot enter "
+		       "(chmod o+x on the folders above it)",
+	};
+	return code > 0 && code < 22 && reasons[code] ? reasons[code] : "unknown failure";
+}
+
 void sandbox_probe(struct sandbox *sb, int asan_build)
 {
 	/* Everything but the protected folders, which sandbox_protect() named
@@ -289,45 +482,19 @@ void sandbox_probe(struct sandbox *sb, int asan_build)
 	sb->limit_as = !asan_build;	/* ASan reserves terabytes of addresses */
 	sb->cpu_seconds = 120;
 	make_pids_cgroup(sb);
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(sb->why_not, sizeof sb->why_not, "fork: %s", strerror(errno));
-		return;
+	if (geteuid() == 0) {
+		int code = probe_namespaces(sb, 1);
+		if (code == 0) {
+			sb->namespaces = sb->userns = 1;
+			return;
+		}
+		snprintf(sb->why_not_user, sizeof sb->why_not_user, "%s", probe_reason(code));
 	}
-	if (pid == 0) {
-		/* Try the real thing, in a throwaway child. */
-		if (unshare(NS_FLAGS) < 0)
-			_exit(10);
-		pid_t init = fork();
-		if (init == 0)
-			_exit(private_proc() < 0 ? 11 : loopback_up() < 0 ? 12 :
-			      set_next_pid(1000) < 0 ? 16 :
-			      read_only_filesystem(sb) < 0 ? 17 :
-			      drop_capabilities() < 0 ? 18 : 0);
-		int status;
-		if (init < 0 || waitpid(init, &status, 0) < 0)
-			_exit(13);
-		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 14);
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 15;
-	static const char *const reasons[] = {
-		[10] = "unshare(CLONE_NEWPID|CLONE_NEWNET|CLONE_NEWNS) is not allowed here",
-		[11] = "cannot mount /proc in a new mount namespace",
-		[12] = "cannot bring up the loopback interface in a new network namespace",
-		[13] = "cannot start an init process in a new PID namespace",
-		[14] = "the namespace probe crashed",
-		[15] = "the namespace probe crashed",
-		[16] = "cannot choose pids in a new PID namespace (ns_last_pid)",
-		[17] = "cannot make the filesystem read-only in a new mount namespace",
-		[18] = "cannot drop capabilities",
-	};
+	int code = probe_namespaces(sb, 0);
 	if (code == 0)
 		sb->namespaces = 1;
 	else
-		snprintf(sb->why_not, sizeof sb->why_not, "%s",
-			 code < 19 && reasons[code] ? reasons[code] : "unknown failure");
+		snprintf(sb->why_not, sizeof sb->why_not, "%s", probe_reason(code));
 }
 
 void sandbox_remove_stale_sockets(void)
@@ -359,14 +526,20 @@ const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
 {
 	snprintf(buf, cap,
 		 "Sandbox: own process group, wall-clock limit, output cap, limits on "
-		 "CPU/file size/open files/core%s; %s; %s%s%s",
-		 sb->limit_as ? "/address space" : "",
+		 "CPU/file size/open files/core%s%s; %s; %s%s%s; %s%s%s",
+		 sb->limit_as ? "/address space" : "", sb->userns ? "/processes" : "",
 		 sb->pids_cgroup[0] ? "at most 512 processes (pids cgroup)"
 				    : "no process-count limit (no writable pids cgroup)",
 		 sb->namespaces ? "PID, network and mount namespaces, read-only files "
 				  "but /tmp (project, build and submission read-only), "
 				  "capabilities to undo that dropped"
 				: "no namespaces (",
-		 sb->namespaces ? "" : sb->why_not, sb->namespaces ? "" : ")");
+		 sb->namespaces ? "" : sb->why_not, sb->namespaces ? "" : ")",
+		 sb->userns ? "checks run as an unprivileged uid of their own (user namespace)"
+			    : geteuid() == 0 ? "checks run as root (" : "checks run as you",
+		 !sb->userns && geteuid() == 0 ? (sb->why_not_user[0] ? sb->why_not_user
+								     : "no user namespace")
+					       : "",
+		 !sb->userns && geteuid() == 0 ? ")" : "");
 	return buf;
 }

@@ -19,7 +19,11 @@
  * labs' binaries or the submission. Where a
  * cgroup pids controller is writable (v1 or v2), the number of processes a
  * check may have at once is capped, which stops a fork bomb even as root
- * (RLIMIT_NPROC does not bind root). Which
+ * (RLIMIT_NPROC does not bind root). When the grader is root, the check
+ * also gets a user namespace of its own: it is root in there (so that tests
+ * can still play a second user, uid 65534, and use raw sockets in their own
+ * network namespace) but an unprivileged uid of its own on the host, which
+ * RLIMIT_NPROC binds and which owns nothing outside its folder. Which
  * protections are active is detected at run time and printed. */
 #ifndef TESTS_GRADER_SANDBOX_H
 #define TESTS_GRADER_SANDBOX_H
@@ -29,6 +33,10 @@
 
 struct sandbox {
 	int namespaces;         /* 1 when PID+net+mount namespaces work */
+	/* 1 when, besides, the check runs in a user namespace of its own as an
+	 * unprivileged host uid (see sandbox.c): root inside, nobody outside. */
+	int userns;
+	char why_not_user[160]; /* why not, when the grader is root and it is not */
 	char pids_cgroup[200];  /* a cgroup with pids.max for the checks, "" none */
 	char why_not[160];      /* why they do not, when they do not */
 	int limit_as;           /* 1 to limit the address space (not with ASan) */
@@ -54,12 +62,14 @@ void sandbox_release(struct sandbox *sb);
 const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap);
 
 /* Called in the forked child before exec: applies the limits and, when
- * available, enters the namespaces. With namespaces it returns in a
+ * available, enters the namespaces. work_dir (NULL for none) is the
+ * check's own folder: with a user namespace it is given to the check's
+ * unprivileged uid, with the files in it, so that the check can write there. With namespaces it returns in a
  * grandchild that runs as PID 2 under a small init (PID 1) that reaps
  * everything and ends the namespace with the command's status. Returns 0
  * to go on with exec, -1 with errno when a protection that was probed as
  * working could not be applied (the caller must not run the command). */
-int sandbox_enter(const struct sandbox *sb);
+int sandbox_enter(const struct sandbox *sb, const char *work_dir);
 
 /* Removes the sockets that killed Criterion runners left in /tmp (named
  * after pids no process has any more). */

@@ -12,6 +12,8 @@
 #define TESTS_CHECK_H
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
 
 #include "check_limits.h"
 #include "harness.h"
@@ -61,5 +63,21 @@ struct check_meta {
 	cr_assert((ret) != -1, "%s: expected success, got -1 with errno %s%s", \
 		  (what), errno_name(err),                                 \
 		  (err) == ENOSYS ? " (not implemented yet)" : "")
+
+/* The number of descriptors this process has open; the check fails (as a
+ * problem of the test, not of the code under test) when /proc cannot say. */
+static inline int check_count_fds(void)
+{
+	int n = h_count_fds(0);
+	cr_assert(n >= 0, "test setup: cannot list /proc/self/fd: %s", strerror(errno));
+	return n;
+}
+
+/* h_make_stale(), failing the check as a problem of the test setup. */
+static inline void check_make_stale(const char *path)
+{
+	cr_assert(h_make_stale(path) == 0, "test setup: could not leave a stale "
+		  "socket file at %s: %s", path, strerror(errno));
+}
 
 #endif

@@ -137,4 +137,39 @@ int h_listen(const char *addr, int backlog);
 struct sockaddr_un;
 int h_sockaddr(const char *addr, struct sockaddr_un *sun);
 
+/* ---- what the kernel says about the test's processes (kernel_view.c) ---- */
+
+/* The number of descriptors open in process pid (0: this process, not
+ * counting the one used to list them), or -1 with errno. No assertion:
+ * forked children may call it. */
+int h_count_fds(pid_t pid);
+
+/* 1 when the task whose /proc folder is task_dir ("/proc/123",
+ * "/proc/self/task/456") sleeps (state S) inside a system call; then *nr
+ * is the call's number (SYS_read, ...) and *arg0 its first argument (the
+ * fd of read, accept, send...). 0 otherwise (running, or gone). Either
+ * pointer may be NULL. A test sends a signal or lets a peer go on only
+ * once this says the call under test is waiting. */
+int h_blocked_in(const char *task_dir, long *nr, unsigned long *arg0);
+
+/* The uid and gid the checks use for "another user" (nobody). */
+#define H_OTHER_UID 65534
+
+/* In a forked child: becomes uid and gid H_OTHER_UID, with no
+ * supplementary groups. Returns 0, or -1 with errno when this process may
+ * not (not root, or a container that forbids it): the check then says it
+ * could not test with another user. Never call it in the test process. */
+int h_become_other_user(void);
+
+/* In a forked child: drops the n capabilities (CAP_NET_RAW, ...) from its
+ * effective, permitted, inheritable and bounding sets: root without the
+ * power a check is about, where becoming another user is refused. 0, or
+ * -1 with errno. */
+int h_drop_capabilities(const int caps[], size_t n);
+
+/* Leaves a stale socket file at addr (a path): bound, then closed, so the
+ * file stays and nobody listens (what a crashed server leaves). 0, or -1
+ * with errno. */
+int h_make_stale(const char *addr);
+
 #endif

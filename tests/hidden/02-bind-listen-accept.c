@@ -161,23 +161,6 @@ CHECK(lab02_hidden, box_request_in_pieces, 1,
 	free(out);
 }
 
-/* The number of descriptors the process pid has open, or -1. */
-static int open_fds(pid_t pid)
-{
-	char dir[64];
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(dir);
-	if (!d)
-		return -1;
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* One round of clients that make server_serve_one fail: one leaves at once,
  * one sends its request and leaves before the reply, one sends a request
  * one byte over the cap and waits for the connection to close. */
@@ -215,7 +198,7 @@ CHECK(lab02_hidden, box_no_descriptor_leak, 2,
 	cr_assert(h_start(&sp, argv, NULL) == 0, "could not start %s: %s",
 		  argv[0], strerror(errno));
 	wait_listening(&sp, p);
-	int before = open_fds(sp.pid);
+	int before = h_count_fds(sp.pid);
 	cr_assert(before > 0, "test setup: cannot count the server's descriptors "
 		  "in /proc/%d/fd: %s", (int)sp.pid, strerror(errno));
 
@@ -240,7 +223,7 @@ CHECK(lab02_hidden, box_no_descriptor_leak, 2,
 	h_result_free(&res);
 	free(s_err);
 
-	int after = open_fds(sp.pid);
+	int after = h_count_fds(sp.pid);
 	cr_assert(after == before, "the server had %d descriptors open while "
 		  "listening, and %d after serving %d clients that failed (left "
 		  "before the reply, or sent more than %d bytes) and one that was "

@@ -184,32 +184,6 @@ static void expect_probe(const struct combo *c, const char *lesson)
 		  sizeof(w)), describe(&got, g, sizeof(g)), lesson);
 }
 
-/* ---- descriptors ------------------------------------------------------- */
-
-/* The number of descriptors open in this process, or -1. No assertion:
- * forked children use it too. */
-static int count_fds_plain(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	if (!d)
-		return -1;
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static int count_fds(void)
-{
-	int n = count_fds_plain();
-	cr_assert(n != -1, "test setup: opendir(/proc/self/fd): %s",
-		  strerror(errno));
-	return n;
-}
-
 /* The number the next socket() gets: the lowest one free. */
 static int lowest_free_fd(void)
 {
@@ -257,11 +231,11 @@ static int guarded_pair(int type, const char *msg, size_t len, size_t split,
 		close(p[0]);
 		struct pair_run c;
 		memset(&c, 0, sizeof(c));
-		c.fds_before = count_fds_plain();
+		c.fds_before = h_count_fds(0);
 		errno = 0;
 		c.ret = pair_exchange(type, msg, len, split, c.reply, cap);
 		c.err = errno;
-		c.fds_after = count_fds_plain();
+		c.fds_after = h_count_fds(0);
 		_exit(write_full(p[1], &c, sizeof(c)) == (ssize_t)sizeof(c) ? 0 : 3);
 	}
 	close(p[1]);
@@ -429,21 +403,10 @@ enum { DROP_FAILED = 200, EXEC_FAILED = 201 };
  * -1 when neither worked. */
 static int become_unprivileged(void)
 {
-	if (geteuid() != 0)
+	if (geteuid() != 0 || h_become_other_user() == 0)
 		return 0;
-	if (setgroups(0, NULL) == 0 && setgid(65534) == 0 && setuid(65534) == 0)
-		return 0;
-	if (prctl(PR_CAPBSET_DROP, CAP_NET_RAW, 0, 0, 0) == -1)
-		return -1;
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-	if (syscall(SYS_capget, &hdr, data) == -1)
-		return -1;
-	unsigned i = CAP_TO_INDEX(CAP_NET_RAW), bit = CAP_TO_MASK(CAP_NET_RAW);
-	data[i].effective &= ~bit;
-	data[i].permitted &= ~bit;
-	data[i].inheritable &= ~bit;
-	return (int)syscall(SYS_capset, &hdr, data);
+	static const int raw[] = {CAP_NET_RAW};
+	return h_drop_capabilities(raw, 1);
 }
 
 /* What socket() gives an unprivileged child for c. Returns 0 with *k set,
@@ -657,7 +620,7 @@ CHECK(lab01, unit_probe_no_fd_leak, 1,
 		  "0) must create a socket before leaks can be counted; it "
 		  "returned %d (errno %s%s), ok = %d", ret, errno_name(err),
 		  not_yet(err), p.ok);
-	int before = count_fds(), low = lowest_free_fd();
+	int before = check_count_fds(), low = lowest_free_fd();
 	const struct combo *lists[] = { unix_types, defaults, refusals };
 	const size_t sizes[] = { COUNT(unix_types), COUNT(defaults),
 				 COUNT(refusals) };
@@ -667,7 +630,7 @@ CHECK(lab01, unit_probe_no_fd_leak, 1,
 			for (size_t i = 0; i < sizes[l]; i++, calls++)
 				probe_socket(lists[l][i].domain, lists[l][i].type,
 					     lists[l][i].protocol, &p);
-	int after = count_fds(), low_after = lowest_free_fd();
+	int after = check_count_fds(), low_after = lowest_free_fd();
 	cr_assert(after == before, "after %d calls of probe_socket() (created "
 		  "and refused sockets) the process has %d descriptors open, "
 		  "%d before: %d socket(s) were never closed", calls, after,
@@ -701,7 +664,7 @@ CHECK(lab01, unit_pair_boundaries, 2,
 }
 
 CHECK(lab01, unit_pair_errors, 1,
-      "pair_exchange() refuses an empty exchange, and keeps write()'s errno while closing")
+      "pair_exchange() refuses an empty exchange, and keeps socketpair()'s and write()'s errno")
 {
 	struct pair_run r;
 	char why[256];
@@ -713,9 +676,39 @@ CHECK(lab01, unit_pair_errors, 1,
 		    "pair_exchange(SOCK_STREAM, 0 bytes): nothing written "
 		    "means the read would wait forever");
 
+	/* A type AF_UNIX does not offer: socketpair() itself fails, before
+	 * any descriptor exists. The errno to expect comes from the kernel. */
+	int sv[2];
+	errno = 0;
+	int kr = socketpair(AF_UNIX, SOCK_PACKET, 0, sv);
+	int kerr = errno;
+	if (kr == 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	cr_assert(kr == -1, "test setup: this kernel accepted "
+		  "socketpair(AF_UNIX, SOCK_PACKET, 0)");
+	cr_assert(guarded_pair(SOCK_PACKET, "hello", 5, 2, 64, &r, why,
+			       sizeof(why)) == 0,
+		  "pair_exchange(SOCK_PACKET, 5 bytes): %s", why);
+	cr_assert(r.ret == -1 && r.err == kerr,
+		  "pair_exchange(SOCK_PACKET, 5 bytes): socketpair(AF_UNIX, "
+		  "SOCK_PACKET, 0) fails with %s, and that errno must come back; "
+		  "got %ld%s%s%s", errno_name(kerr), (long)r.ret,
+		  r.ret == -1 ? " with errno " : "",
+		  r.ret == -1 ? errno_name(r.err) : "",
+		  r.ret == -1 && r.err == EBADF ? ": the error path closed "
+		  "descriptors that socketpair() never opened, and close(-1)'s "
+		  "EBADF replaced socketpair()'s errno (return at once when "
+		  "socketpair() fails, or save errno around the closes)" :
+		  r.ret == -1 && r.err == ENOSYS ? " (not implemented yet)" : "");
+	cr_assert(r.fds_after == r.fds_before, "pair_exchange(SOCK_PACKET) "
+		  "failed in socketpair() but left %d descriptor(s) open",
+		  r.fds_after - r.fds_before);
+
 	/* A datagram larger than the send buffer cannot be sent at all; the
 	 * buffer's size is read from the kernel, since it can be tuned. */
-	int sv[2], sndbuf = 0;
+	int sndbuf = 0;
 	socklen_t optlen = sizeof(sndbuf);
 	cr_assert(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0 &&
 		  getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &optlen) == 0,
@@ -741,7 +734,7 @@ CHECK(lab01, unit_pair_errors, 1,
 CHECK(lab01, unit_fd_reuse, 1,
       "fd_reuse() shows the lowest free descriptor number being reused")
 {
-	int low = lowest_free_fd(), before = count_fds();
+	int low = lowest_free_fd(), before = check_count_fds();
 	int fds[4] = { -2, -2, -2, -2 };
 	errno = 0;
 	int ret = fd_reuse(fds);
@@ -758,9 +751,9 @@ CHECK(lab01, unit_fd_reuse, 1,
 		  " the next socket should get %d, the lowest free number (not "
 		  "%d, the one freed last); it got %d", fds[0], fds[2], fds[0],
 		  fds[2], fds[3]);
-	cr_assert(count_fds() == before && lowest_free_fd() == low,
+	cr_assert(check_count_fds() == before && lowest_free_fd() == low,
 		  "fd_reuse() left %d descriptor(s) open: close every socket "
-		  "it opened", count_fds() - before);
+		  "it opened", check_count_fds() - before);
 }
 
 /* ---- black box: sockprobe ----------------------------------------------- */

@@ -14,14 +14,17 @@
  * unix_path_address() computes, and the trace proves that the programs
  * hand that length on instead of a sizeof; lab 03 reuses the same builder
  * for abstract names, where sizeof is wrong (the seed's flaw 8). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,20 +43,6 @@
 static size_t exact_len(const char *path)
 {
 	return offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1;
-}
-
-/* Leaves a stale socket file at path: a socket bound there, then closed.
- * The file stays, nobody listens on it (what a crashed server leaves). */
-static void make_stale(const char *path)
-{
-	struct sockaddr_un a;
-	int len = h_sockaddr(path, &a);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert(fd >= 0 && len > 0 &&
-		  bind(fd, (struct sockaddr *)&a, (socklen_t)len) == 0,
-		  "test setup: could not leave a stale socket file at %s: %s",
-		  path, strerror(errno));
-	close(fd);
 }
 
 /* Creates a regular file at path holding "keep me". */
@@ -531,7 +520,7 @@ CHECK(lab02, unit_open_stale, 1,
       "server_open: replaces a stale socket file (nobody listening)")
 {
 	const char *p = h_path("s.sock");
-	make_stale(p);
+	check_make_stale(p);
 	int fd = server_open(p, 5);
 	int e = errno;
 	check_ok(fd, e, "server_open over a stale socket file (bind gives "
@@ -541,8 +530,88 @@ CHECK(lab02, unit_open_stale, 1,
 	close(fd);
 }
 
+/* A test-side live server at path whose backlog is full: a listener with
+ * backlog 0 that never accepts, filled with non-blocking connects until
+ * EAGAIN (the kernel admits backlog + 1). The queued clients go to q[],
+ * their count to *n. Returns the listener. */
+static int full_listener(const char *path, int q[], int cap, int *n)
+{
+	int lfd = h_listen(path, 0);
+	cr_assert(lfd >= 0, "test setup: listen at %s: %s", path, strerror(errno));
+	struct sockaddr_un a;
+	int len = h_sockaddr(path, &a);
+	*n = 0;
+	for (;;) {
+		int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		cr_assert(c >= 0, "test setup: socket: %s", strerror(errno));
+		if (connect(c, (struct sockaddr *)&a, (socklen_t)len) == -1) {
+			int e = errno;
+			close(c);
+			cr_assert(e == EAGAIN, "test setup: filling the backlog of "
+				  "%s: connect gave %s, not EAGAIN", path,
+				  errno_name(e));
+			return lfd;
+		}
+		cr_assert(*n < cap, "test setup: the backlog of %s never filled",
+			  path);
+		q[(*n)++] = c;
+	}
+}
+
+/* A watchdog for a call that a wrong implementation would block in,
+ * waiting for a listener to accept: after delay_ms, unless stopped first,
+ * it accepts (and closes) every connection queued on the listener until
+ * it is stopped, so that the blocked connect() gets in and the check can
+ * fail with a sentence instead of hanging. */
+struct accept_watchdog {
+	pthread_t th;
+	int efd, lfd, delay_ms;
+	int fired;
+};
+
+static void *accept_watchdog_main(void *arg)
+{
+	struct accept_watchdog *w = arg;
+	struct pollfd stop = {.fd = w->efd, .events = POLLIN};
+	if (poll(&stop, 1, w->delay_ms) != 0)
+		return NULL;
+	w->fired = 1;
+	for (;;) {
+		struct pollfd p[2] = {{.fd = w->lfd, .events = POLLIN},
+				      {.fd = w->efd, .events = POLLIN}};
+		if (poll(p, 2, -1) < 0 || p[1].revents)
+			return NULL;
+		int c = accept4(w->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (c >= 0)
+			close(c);
+	}
+}
+
+static void accept_watchdog_start(struct accept_watchdog *w, int lfd,
+				  int delay_ms)
+{
+	memset(w, 0, sizeof(*w));
+	w->lfd = lfd;
+	w->delay_ms = delay_ms;
+	w->efd = eventfd(0, EFD_CLOEXEC);
+	cr_assert(w->efd >= 0 &&
+		  pthread_create(&w->th, NULL, accept_watchdog_main, w) == 0,
+		  "test setup: could not start the watchdog thread");
+}
+
+/* Stops the watchdog; returns 1 when it had to accept. */
+static int accept_watchdog_stop(struct accept_watchdog *w)
+{
+	uint64_t one = 1;
+	if (write(w->efd, &one, sizeof(one)) < 0)
+		perror("eventfd");
+	pthread_join(w->th, NULL);
+	close(w->efd);
+	return w->fired;
+}
+
 CHECK(lab02, unit_open_live, 2,
-      "server_open: EADDRINUSE over a live server, whose name is kept")
+      "server_open: EADDRINUSE over a live server, even a busy one, whose name is kept")
 {
 	const char *p = h_path("s.sock");
 	int live = h_listen(p, 5);
@@ -564,6 +633,41 @@ CHECK(lab02, unit_open_live, 2,
 	cr_assert(c >= 0, "after server_open, connect to the live server at %s "
 		  "failed with %s", p, errno_name(errno));
 	close(c);
+	close(live);
+
+	/* A live server that is busy: its backlog is full. A blocking probe
+	 * connect() would wait there until that server accepts; a
+	 * non-blocking one hears EAGAIN at once, which also means "somebody
+	 * listens". The watchdog lets a blocked probe in after 1 s. */
+	const char *busy = h_path("busy.sock");
+	int q[16], nq = 0;
+	live = full_listener(busy, q, 16, &nq);
+	cr_assert(lstat(busy, &st0) == 0, "test setup: no file at %s", busy);
+	struct accept_watchdog w;
+	accept_watchdog_start(&w, live, 1000);
+	int64_t t0 = mono_ns();
+	fd = server_open(busy, 5);
+	e = errno;
+	double took = (double)(mono_ns() - t0) / 1e9;
+	int fired = accept_watchdog_stop(&w);
+	if (fd >= 0)
+		close(fd);
+	cr_assert(!fired, "server_open where a live server's backlog is full "
+		  "returned %s only after %.2f s, once the test accepted a queued "
+		  "connection: its probe connect() blocked, waiting for that "
+		  "server to accept. The probe must not block: make it "
+		  "non-blocking (SOCK_NONBLOCK), and take its EAGAIN as \"somebody "
+		  "listens\"", fd >= 0 ? "a descriptor" : errno_name(e), took);
+	check_errno(fd, e, EADDRINUSE, "server_open where another server "
+		    "listens with a full backlog (a non-blocking probe connect "
+		    "gets EAGAIN: the name is taken)");
+	cr_assert(lstat(busy, &st1) == 0 && st1.st_ino == st0.st_ino,
+		  "server_open failed as it should, but the busy live server's "
+		  "socket file %s was %s: EAGAIN from the probe means a server "
+		  "listens there", busy, lstat(busy, &st1) == 0 ? "replaced" :
+		  "removed");
+	for (int i = 0; i < nq; i++)
+		close(q[i]);
 	close(live);
 }
 
@@ -781,23 +885,25 @@ CHECK(lab02, unit_client_request, 1,
 }
 
 CHECK(lab02, unit_client_errors, 1,
-      "client_request: ENOENT (no file) vs ECONNREFUSED (nobody listens)")
+      "client_request: ENOENT (no file) vs ECONNREFUSED (nobody listens), no fd leaked")
 {
 	char reply[64];
 	const char *none = h_path("nothing.sock");
+	const char *stale = h_path("stale.sock");
+	check_make_stale(stale);
+	const char *reg = h_path("data.txt");
+	make_regular(reg);
+	/* Counted around the failing calls: each must close its socket. */
+	int before = check_count_fds();
 	ssize_t n = client_request(none, "x", 1, reply, sizeof(reply));
 	int e = errno;
 	check_errno(n, e, ENOENT, "client_request to a path with no file");
 
-	const char *stale = h_path("stale.sock");
-	make_stale(stale);
 	n = client_request(stale, "x", 1, reply, sizeof(reply));
 	e = errno;
 	check_errno(n, e, ECONNREFUSED, "client_request to a stale socket file "
 		    "(the file exists, nobody listens)");
 
-	const char *reg = h_path("data.txt");
-	make_regular(reg);
 	n = client_request(reg, "x", 1, reply, sizeof(reply));
 	e = errno;
 	check_errno(n, e, ECONNREFUSED, "client_request to a regular file");
@@ -805,6 +911,12 @@ CHECK(lab02, unit_client_errors, 1,
 	n = client_request(h_path_of_len(108), "x", 1, reply, sizeof(reply));
 	e = errno;
 	check_errno(n, e, ENAMETOOLONG, "client_request to a 108-byte path");
+
+	int after = check_count_fds();
+	cr_assert(after == before, "client_request failed 4 times and left %d "
+		  "descriptor(s) open: when connect() fails, close the socket "
+		  "before returning -1 (save errno, close, restore errno)",
+		  after - before);
 }
 
 /* ---- black-box checks ------------------------------------------------------------- */
@@ -833,8 +945,28 @@ CHECK(lab02, box_survives_leavers, 1,
 	cr_assert(h_start(&sp, argv, NULL) == 0, "could not start %s: %s",
 		  argv[0], strerror(errno));
 	wait_listening(&sp, p);
-	close(queue_client(p, NULL, 0, 0));
-	close(queue_client(p, BLA_REQUEST, BLA_REQUEST_LEN, 0));
+	/* The server may die while the early leavers are still being made:
+	 * a refused connect() then says why, with the server's end. */
+	const char *after[] = {"it started listening",
+			       "a client that connected and left at once"};
+	for (int k = 0; k < 2; k++) {
+		int fd = h_connect(p);
+		if (fd < 0) {
+			int err = errno;
+			char d[96];
+			h_wait_exit(&sp, 0.5);
+			char *serr = h_output(&sp, 2);
+			cr_assert_fail("test client: connect() got %s after %s: the server "
+				       "%s (it must not die of SIGPIPE nor stop accepting); "
+				       "server stderr: %.300s", errno_name(err), after[k],
+				       h_describe(&sp, d, sizeof(d)), one_line(serr));
+		}
+		if (k == 1)
+			cr_assert(write_full(fd, BLA_REQUEST, BLA_REQUEST_LEN) ==
+				  (ssize_t)BLA_REQUEST_LEN, "test client: write failed: %s",
+				  strerror(errno));
+		close(fd);
+	}
 	struct h_result r;
 	run_client(p, NULL, &r);
 	expect_reply(&r, &sp, "after a client that connected and left, and "
@@ -975,7 +1107,7 @@ CHECK(lab02, box_client_errors, 1,
 		{h_path("data.txt"), BLA_CLIENT_EXIT_REFUSED,
 		 "a regular file (ECONNREFUSED)"},
 	};
-	make_stale(cases[1].path);
+	check_make_stale(cases[1].path);
 	make_regular(cases[2].path);
 	for (size_t k = 0; k < 3; k++) {
 		struct h_result r;
@@ -1061,7 +1193,7 @@ CHECK(lab02, trace_server_stale, 1,
 {
 	const char *p = h_path("s.sock");
 	const char *tp = h_path("server.trace");
-	make_stale(p);
+	check_make_stale(p);
 	struct h_proc sp;
 	struct trace t = {0};
 	start_traced_server(&sp, p, tp, "--count", "1", NULL, NULL);

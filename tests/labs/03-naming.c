@@ -454,25 +454,11 @@ enum who { AS_NOBODY, AS_OWNER_NO_DAC, AS_NOTHING };
 static int drop_privileges(enum who how)
 {
 	if (how == AS_NOBODY)
-		return setgroups(0, NULL) == 0 && setgid(65534) == 0 &&
-		       setuid(65534) == 0 ? 0 : -1;
+		return h_become_other_user();
 	if (geteuid() != 0)
 		return 0;
-	static const int caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
-				   CAP_FOWNER};
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-	if (syscall(SYS_capget, &hdr, data) == -1)
-		return -1;
-	for (size_t k = 0; k < COUNT(caps); k++) {
-		if (prctl(PR_CAPBSET_DROP, caps[k], 0, 0, 0) == -1)
-			return -1;
-		unsigned i = CAP_TO_INDEX(caps[k]), bit = CAP_TO_MASK(caps[k]);
-		data[i].effective &= ~bit;
-		data[i].permitted &= ~bit;
-		data[i].inheritable &= ~bit;
-	}
-	return (int)syscall(SYS_capset, &hdr, data);
+	static const int caps[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER};
+	return h_drop_capabilities(caps, COUNT(caps));
 }
 
 /* Finds out, in a throw-away child, how this machine lets the test make
@@ -1171,7 +1157,7 @@ CHECK(lab03, unit_lifetime, 2,
 }
 
 CHECK(lab03, unit_connect, 1,
-      "naming_connect: exact names; ENOENT, ECONNREFUSED, and a padded name is another name")
+      "naming_connect: exact names; ENOENT, ECONNREFUSED, a padded name is another; no fd leaked")
 {
 	const char *p = h_path("s.sock");
 	const char *ab = h_abstract();
@@ -1192,6 +1178,20 @@ CHECK(lab03, unit_connect, 1,
 			  "(length %u) instead", w, peer, (unsigned)pl);
 		close(c);
 	}
+	/* A server bound the seed's way, with sizeof(struct sockaddr_un):
+	 * its name is "@name" and 103 zero bytes more. A correct client
+	 * asking for "@name" reaches nobody. */
+	const char *padded = h_abstract();
+	struct sockaddr_un a;
+	h_sockaddr(padded, &a);
+	int ps = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert(ps >= 0 && bind(ps, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		  listen(ps, 5) == 0, "test setup: a padded listener: %s",
+		  strerror(errno));
+
+	/* Descriptors are counted around the failing calls: each one must
+	 * close the socket it made. */
+	int before = check_count_fds();
 	struct {
 		const char *text;
 		int want;
@@ -1213,16 +1213,6 @@ CHECK(lab03, unit_connect, 1,
 		check_errno(c, e, bad[k].want, w);
 	}
 
-	/* A server bound the seed's way, with sizeof(struct sockaddr_un):
-	 * its name is "@name" and 103 zero bytes more. A correct client
-	 * asking for "@name" reaches nobody. */
-	const char *padded = h_abstract();
-	struct sockaddr_un a;
-	h_sockaddr(padded, &a);
-	int ps = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert(ps >= 0 && bind(ps, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-		  listen(ps, 5) == 0, "test setup: a padded listener: %s",
-		  strerror(errno));
 	errno = 0;
 	int c = naming_connect(padded, 0);
 	int e = errno;
@@ -1235,6 +1225,11 @@ CHECK(lab03, unit_connect, 1,
 		  padded, padded, exact_len(padded));
 	check_errno(c, e, ECONNREFUSED, "naming_connect(\"@name\") where only "
 		    "\"@name\" padded with zeros (bound with sizeof) exists");
+	int after = check_count_fds();
+	cr_assert(after == before, "naming_connect failed %zu times and left "
+		  "%d descriptor(s) open: when connect() fails, close the socket "
+		  "before returning -1 (save errno, close, restore errno)",
+		  COUNT(bad) + 1, after - before);
 	close(ps);
 	close(l1);
 	close(l2);

@@ -262,32 +262,9 @@ static void fill_tcp_listener(int lfd, int port, struct queue *q)
  * takes an fd first (poll and friends take an array, so any counts). */
 static int blocked_in_call(const char *dir, int fd)
 {
-	char path[96], buf[512];
-	snprintf(path, sizeof(path), "%s/stat", dir);
-	int f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	ssize_t n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *paren = strrchr(buf, ')');
-	if (!paren || paren[1] != ' ' || paren[2] != 'S')
-		return 0;
-
-	snprintf(path, sizeof(path), "%s/syscall", dir);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	long nr;
 	unsigned long arg0;
-	if (sscanf(buf, "%ld %lx", &nr, &arg0) != 2)
+	if (!h_blocked_in(dir, &nr, &arg0))
 		return 0;
 	switch (nr) {
 	case SYS_read: case SYS_write: case SYS_recvfrom: case SYS_sendto:
@@ -955,24 +932,12 @@ CHECK(lab04, unit_send_signals, 1,
 
 /* ---- unit checks: connect ----------------------------------------------------------------------------- */
 
-/* Leaves a stale socket file at path: bound, then closed. */
-static void make_stale(const char *path)
-{
-	struct sockaddr_un a;
-	int len = h_sockaddr(path, &a);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert(fd >= 0 && len > 0 &&
-		  bind(fd, (struct sockaddr *)&a, (socklen_t)len) == 0,
-		  "test setup: stale socket file at %s: %s", path, strerror(errno));
-	close(fd);
-}
-
 CHECK(lab04, unit_connect_at_once, 1,
-      "ENOENT and ECONNREFUSED come back at once, whatever the timeout")
+      "ENOENT and ECONNREFUSED come back at once, whatever the timeout; no fd leaked")
 {
 	const char *none = h_path("nothing.sock");
 	const char *stale = h_path("stale.sock");
-	make_stale(stale);
+	check_make_stale(stale);
 	struct {
 		const char *addr;
 		int want;
@@ -985,6 +950,9 @@ CHECK(lab04, unit_connect_at_once, 1,
 		{stale, ECONNREFUSED, 1, "connect_with_timeout(stale socket file, 2000)"},
 	};
 	for (size_t k = 0; k < 4; k++) {
+		/* Counted around each failing call: it must close the socket
+		 * it made. */
+		int before = check_count_fds();
 		int64_t t0 = mono_ns();
 		int fd = cases[k].poll ? connect_with_timeout(cases[k].addr, 2000)
 				       : connect_timed(cases[k].addr, 100, 2000);
@@ -992,12 +960,17 @@ CHECK(lab04, unit_connect_at_once, 1,
 		double took = secs_since(t0);
 		if (fd >= 0)
 			close(fd);
+		int leaked = check_count_fds() - before;
 		check_errno(fd, e, cases[k].want, cases[k].what);
 		cr_assert(took < AT_ONCE_S, "%s failed with %s after %.2f s; the "
 			  "kernel answers at once (a timeout bounds only a wait, and "
 			  "a refusal does not wait). Retrying until the timeout is "
 			  "not the job of connect: a reconnect loop paces itself "
 			  "(lab 05)", cases[k].what, errno_name(e), took);
+		cr_assert(leaked == 0, "%s failed with %s as it should, but left "
+			  "%d descriptor(s) open: when connect() fails, close the "
+			  "socket before returning -1 (save errno, close, restore "
+			  "errno)", cases[k].what, errno_name(e), leaked);
 	}
 }
 
@@ -1304,7 +1277,7 @@ CHECK(lab04, box_connect_bands, 1,
 
 	const char *none = h_path("nothing.sock");
 	const char *stale = h_path("stale.sock");
-	make_stale(stale);
+	check_make_stale(stale);
 	const char *a3[] = {none, "--snd", "3000", NULL};
 	run_tclient(a3, &r);
 	expect_run(a3, &r, TCLIENT_EXIT_CONNECT_REFUSED, "connect: ENOENT",
@@ -1790,6 +1763,17 @@ CHECK(lab04, trace_eintr, 1,
 	finish_traced(&tc, tp, &t, args);
 	const char *sum = h_trace_summary(&t, 40);
 	first_connect(&t);
+	/* The rest of the story needs a read that waits 600 ms: with another
+	 * timeout the read may end before the signal comes, and what follows
+	 * depends on timing. Say so first, the same way every time. */
+	long rcv[8];
+	int nrcv = find_setsockopt(&t, "SO_RCVTIMEO", rcv, 8);
+	long long rsec = -1, rus = -1;
+	cr_assert(nrcv > 0 && arg_timeval(&t.ev[rcv[nrcv < 8 ? nrcv - 1 : 7]], 3, &rsec,
+					  &rus) == 0 && rsec * 1000000 + rus == 600000,
+		  "tclient --rcv 600 set SO_RCVTIMEO to %lld s + %lld us; expected the "
+		  "600 ms of SO_RCVTIMEO ({tv_sec=0, tv_usec=600000}) for its read to "
+		  "wait while the signal comes. Calls seen:\n%s", rsec, rus, sum);
 	cr_assert(signalled, "tclient was never seen waiting in a read on the "
 		  "socket of a server that never answers (%s). Calls seen:\n%s",
 		  traced_story, sum);

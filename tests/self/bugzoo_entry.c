@@ -69,6 +69,7 @@ int zoo_read_entry(const char *path, struct zoo_entry *e, char *err, size_t cap)
 	}
 	char line[512];
 	int lineno = 0, diff_seen = 0, bad = 0;
+	struct zoo_must *last = NULL;	/* a continued phrase goes on here */
 	while (!bad && fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (strncmp(line, "--- ", 4) == 0) {
@@ -76,6 +77,14 @@ int zoo_read_entry(const char *path, struct zoo_entry *e, char *err, size_t cap)
 			break;
 		}
 		trim_end(line);
+		if ((line[0] == ' ' || line[0] == '\t') && last) {
+			/* A "Must fail:" phrase continued on the next line. */
+			const char *more = line + strspn(line, " \t");
+			size_t used = strlen(last->phrase);
+			snprintf(last->phrase + used, sizeof(last->phrase) - used, " %s", more);
+			continue;
+		}
+		last = NULL;
 		if (strncmp(line, "Must fail: ", 11) == 0) {
 			if (e->n_must == ZOO_MAX_MUST) {
 				snprintf(err, cap, "%s:%d: more than %d \"Must fail:\" lines",
@@ -86,6 +95,7 @@ int zoo_read_entry(const char *path, struct zoo_entry *e, char *err, size_t cap)
 			struct zoo_must *m = &e->must[e->n_must++];
 			bad = split_check(line + 11, m->check, sizeof(m->check),
 					  m->phrase, sizeof(m->phrase));
+			last = m;
 		} else if (strncmp(line, "Known weak: ", 12) == 0) {
 			char why[400];
 			bad = split_check(line + 12, e->weak, sizeof(e->weak), why,

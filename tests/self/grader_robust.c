@@ -28,6 +28,9 @@
 /* The per-check limit the self-tests give the grader, so that a hanging
  * check costs seconds, not the default ten. */
 #define LIMIT_S "3"
+/* The limit grade() gives each check; a test may raise it (each test runs
+ * in a process of its own). */
+static const char *limit_s = LIMIT_S;
 
 static const char *env_or_fail(const char *name)
 {
@@ -108,7 +111,7 @@ static void grade(const char *sub, const char *key, struct graded *g)
 	snprintf(current_key, sizeof current_key, "impl/%s/", key_arg);
 	const char *argv[] = {env_or_fail("GRADER"), "--make", env_or_fail("MAKE_CMD"),
 			      "--impl", sub, "--key", key_arg, "--out", env_or_fail("BUILD_OUT"),
-			      "--tests", "tests/fixtures/grader", "--limit", LIMIT_S,
+			      "--tests", "tests/fixtures/grader", "--limit", limit_s,
 			      "--verbose", "--results", results,
 			      getenv("SELFTEST_NO_NS") ? "--no-namespaces" : "--verbose",
 			      getenv("SAN_BUILD") ? "--san" : NULL, NULL};
@@ -320,6 +323,10 @@ SELFTEST(grader, printed_fake_results_are_ignored, .timeout = 150)
 
 SELFTEST(grader, hanging_program_is_bounded, .timeout = 150)
 {
+	/* The check itself bounds the program (2 s) and must then fail with
+	 * its own message: its limit must leave room for that on a loaded
+	 * machine, or the grader's timeout would speak first. */
+	limit_s = "10";
 	struct graded g;
 	grade(make_submission("hang", GOOD_ADD,
 			      "#include <unistd.h>\nint main(void)\n{\n\tfor (;;)\n"
@@ -387,6 +394,10 @@ SELFTEST(grader, abort_is_a_crash, .timeout = 150)
 
 SELFTEST(grader, a_gigabyte_of_output_is_capped, .timeout = 150)
 {
+	/* The grader reads the whole gigabyte to drop it: about a second on
+	 * an idle machine, several on a loaded one. The check must pass, so
+	 * its limit is not what is tested here. */
+	limit_s = "30";
 	hostile("flood",
 		"#include <string.h>\n#include <unistd.h>\nint fixture_add(int a, int b)\n{\n"
 		"\tstatic char junk[1 << 20];\n\tmemset(junk, 'x', sizeof junk);\n"
@@ -498,4 +509,37 @@ SELFTEST(grader, fork_bomb_is_contained, .timeout = 150)
 		"#include <unistd.h>\nint fixture_add(int a, int b)\n{\n"
 		"\tif (b == 3)\n\t\tfor (;;)\n\t\t\tfork();\n\treturn a + b;\n}\n",
 		0, "timed out");
+}
+
+/* When the grader is root, code under test must not be: it runs as root of
+ * a user namespace of its own, which the host sees as an unprivileged uid.
+ * The function answers right only when its /proc/self/uid_map maps its
+ * uid 0 to a host uid other than 0 (the whole range "0 0 4294967295" is
+ * what a process outside any user namespace sees). */
+SELFTEST(grader, code_under_test_is_not_root_on_the_host, .timeout = 150)
+{
+	const char *argv[] = {env_or_fail("GRADER"), "--sandbox-info", NULL};
+	struct h_result r;
+	cr_assert_eq(h_run(argv, NULL, 0, 30.0, &r), 0);
+	int have_user = r.out && strstr(r.out, "unprivileged uid of their own") &&
+			!getenv("SELFTEST_NO_NS");
+	h_result_free(&r);
+	if (!have_user)
+		cr_skip_test("no user namespace for checks here: %s",
+			     getenv("SELFTEST_NO_NS") ? "namespaces turned off for this run"
+			     : geteuid() != 0 ? "the grader is not root (checks run as you)"
+					      : "see grade --sandbox-info");
+	hostile("uidmap",
+		"#include <stdio.h>\n"
+		"int fixture_add(int a, int b)\n{\n"
+		"\tunsigned inside = 1, outside = 0, count = 0;\n"
+		"\tFILE *f = fopen(\"/proc/self/uid_map\", \"r\");\n"
+		"\tif (!f || fscanf(f, \"%u %u %u\", &inside, &outside, &count) != 3)\n"
+		"\t\treturn a + b + 1000;\n"
+		"\tfclose(f);\n"
+		"\tif (inside != 0 || outside == 0 || count > 65536) {\n"
+		"\t\tfprintf(stderr, \"uid_map: %u %u %u\\n\", inside, outside, count);\n"
+		"\t\treturn a + b + 1000;\n\t}\n"
+		"\treturn a + b;\n}\n",
+		3, NULL);
 }

@@ -159,8 +159,9 @@ SELFTEST(platforms, handout_builds_and_grades_to_zero, .timeout = 300)
 		cr_assert(!strstr(r.out, absent[k]), "the handout holds %s", absent[k]);
 	const char *present[] = {"./Makefile\n", "./README.md\n", "./.gitignore\n",
 				 "./labs/01-socket-basics/", "./tests/labs/", "./tests/grader/",
-				 "./tests/harness/", "./common/contract/", "./guide/",
-				 "./diagrams/"};
+				 "./tests/harness/", "./tests/report/", "./common/contract/",
+				 "./guide/", "./diagrams/", "./diagrams/02-bind-listen-accept.rows\n",
+				 "./tests/progress/", "./tests/hints/"};
 	for (size_t k = 0; k < sizeof present / sizeof *present; k++)
 		cr_assert(strstr(r.out, present[k]), "the handout lacks %s", present[k]);
 	h_result_free(&r);

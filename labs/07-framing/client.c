@@ -1,0 +1,29 @@
+/* client.c: one request, one reply.
+ *
+ * The client sends a frame and waits for the frame that answers it before
+ * sending the next (lock-step): a client that sent everything first and
+ * read afterwards could fill the server's send buffer with replies it does
+ * not read yet, and both would wait for each other (the seed's flaw 2). */
+#include <errno.h>
+
+#include "framing.h"
+
+int fr_exchange(int fd, const void *payload, uint32_t len, uint32_t max,
+		struct frame *reply)
+{
+	/* TODO(lab07): send the request, read the frame that answers it.
+	 *
+	 *   frame_write(fd, payload, len)      (-1 -> return -1)
+	 *   r = frame_read(fd, reply, max);
+	 *   r == -1 -> return -1
+	 *   r == 0  -> errno = EPROTO, return -1   (closed, no reply)
+	 *   return 0; */
+	(void)fd;
+	(void)payload;
+	(void)len;
+	(void)max;
+	if (reply != NULL)
+		reply->data = NULL;
+	errno = ENOSYS;
+	return -1;
+}
