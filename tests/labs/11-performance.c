@@ -686,14 +686,6 @@ CHECK(lab11, unit_throughput, 1,
 
 /* ---- unit checks: the TCP pair ----------------------------------------------------------- */
 
-static int count_fds(void)
-{
-	int n = 0;
-	for (int fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) != -1;
-	return n;
-}
-
 static int sockopt(int fd, int level, int opt)
 {
 	int v = -1;
@@ -707,7 +699,7 @@ CHECK(lab11, unit_tcp_pair, 1,
       "perf_tcp_pair: two connected TCP sockets on 127.0.0.1, TCP_NODELAY on both")
 {
 	ignore_sigpipe();
-	int before = count_fds();
+	int before = h_count_fds(0);
 	int fds[2] = {-1, -1};
 	int r = perf_tcp_pair(fds);
 	int e = errno;
@@ -740,7 +732,7 @@ CHECK(lab11, unit_tcp_pair, 1,
 		cr_assert(fcntl(fds[k], F_GETFD) & FD_CLOEXEC, "%s is not "
 			  "close-on-exec (SOCK_CLOEXEC)", which[k]);
 	}
-	int after = count_fds();
+	int after = h_count_fds(0);
 	cr_assert(after == before + 2, "perf_tcp_pair left %d descriptors open "
 		  "(before: %d, after: %d); expected exactly the 2 it returned: "
 		  "close the listener once the connection is accepted",
