@@ -449,7 +449,8 @@ report: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB) $(SEQDIAG) $(REPORT_TOOL)
 # percentiles of a 1-byte ping-pong and the throughput of 64 B, 1 KiB and
 # 64 KiB messages over each transport, memcpy() bandwidth, the UNIX/TCP
 # ratios, and each figure beside the same exchange done by a minimal loop
-# (baseline.c). About 15-25 s on 2 cores.
+# (baseline.c). About 8 s on the idle 2-core machine, 20-30 s while other
+# jobs share its CPUs (ARGS=--repeat 1 is quicker, --repeat 5 steadier).
 BENCH_LAB := 11-performance
 
 .PHONY: bench bench-run
