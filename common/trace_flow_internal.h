@@ -50,6 +50,12 @@ int flow_scan_socks(struct flow_build *b);
 /* The socket named by a decoded fd tag, or FLOW_NONE. */
 size_t flow_sock_of_fd(struct flow_build *b, const struct trace_fd *fd);
 
+/* The datagram socket bound to the address strace printed in text
+ * ("{sa_family=AF_UNIX, sun_path=@\"name\"}", possibly inside a msghdr as
+ * "msg_name={...}"), or FLOW_NONE when text names none or no socket of
+ * the trace holds the name. */
+size_t flow_dgram_named(struct flow_build *b, const char *text);
+
 /* trace_flow_pair.c: data calls, directions, pairing and totals. */
 int flow_scan_io(struct flow_build *b);
 int flow_pair(struct flow_build *b);

@@ -26,9 +26,22 @@ static size_t new_dir(struct flow_build *b, size_t from, size_t to)
 	return f->ndirs++;
 }
 
+/* The direction (from, to) of datagrams: a datagram socket may send to
+ * many sockets, so its directions are found by both ends. */
+static size_t dir_between(struct flow_build *b, size_t from, size_t to)
+{
+	struct flow *f = b->f;
+	for (size_t d = 0; d < f->ndirs; d++)
+		if (f->dirs[d].from == from && f->dirs[d].to == to)
+			return d;
+	return new_dir(b, from, to);
+}
+
 /* The direction of a write on socket s (s -> its peer) or of a read on s
- * (the socket whose peer s is -> s). */
-static size_t dir_of(struct flow_build *b, size_t s, enum flow_op op)
+ * (the socket whose peer s is -> s). For a datagram socket, other is the
+ * socket the call's address names (the destination of a sendto(), the
+ * sender a recvfrom() reported), or FLOW_NONE. */
+static size_t dir_of(struct flow_build *b, size_t s, enum flow_op op, size_t other)
 {
 	struct flow *f = b->f;
 	size_t from = s, to = f->socks[s].peer;
@@ -37,6 +50,16 @@ static size_t dir_of(struct flow_build *b, size_t s, enum flow_op op)
 		from = b->peer_in[s];
 		if (from == FLOW_MANY || from == FLOW_NONE)
 			from = f->socks[s].dgram ? FLOW_NONE : f->socks[s].peer;
+	}
+	if (f->socks[s].dgram) {
+		if (other != FLOW_NONE && other != s) {
+			if (op == FLOW_WRITE)
+				to = other;
+			else
+				from = other;
+		}
+		if (from != FLOW_NONE && to != FLOW_NONE)
+			return dir_between(b, from, to);
 	}
 	if (from != FLOW_NONE) {
 		size_t d = b->dir_out[from];
@@ -58,6 +81,63 @@ static int peeks(const struct trace_event *ev)
 	return ev->args && strstr(ev->args, "MSG_PEEK") != NULL &&
 	       (strcmp(ev->name, "recvfrom") == 0 || strcmp(ev->name, "recvmsg") == 0 ||
 		strcmp(ev->name, "recv") == 0);
+}
+
+/* The socket a datagram call's address names: argument 4 of sendto()
+ * and recvfrom(), msg_name in the msghdr of sendmsg() and recvmsg(). */
+static size_t address_of(struct flow_build *b, const struct trace_event *ev)
+{
+	char text[4096];
+	if (strcmp(ev->name, "sendto") == 0 || strcmp(ev->name, "recvfrom") == 0) {
+		if (trace_arg(ev, 4, text, sizeof(text)) < 0)
+			return FLOW_NONE;
+		return flow_dgram_named(b, text);
+	}
+	if (strcmp(ev->name, "sendmsg") == 0 || strcmp(ev->name, "recvmsg") == 0) {
+		if (trace_arg(ev, 1, text, sizeof(text)) < 0)
+			return FLOW_NONE;
+		/* msg_name comes first; a NULL one names nothing. */
+		if (strncmp(text, "{msg_name={", 11) != 0)
+			return FLOW_NONE;
+		char *name = text + 1;
+		/* Only the address: the data after it may hold anything. */
+		char *p = name + strlen("msg_name=");
+		for (int quoted = 0; *p; p++) {
+			if (quoted && *p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				quoted = !quoted;
+			else if (!quoted && *p == '}')
+				break;
+		}
+		*p = '\0';
+		return flow_dgram_named(b, name);
+	}
+	return FLOW_NONE;
+}
+
+/* What a receive with MSG_TRUNC copied: it returns a message's real
+ * length, which may be more than the room it offered (the rest was
+ * dropped). The room is the length argument, or the iov_len of a
+ * recvmsg(). bytes itself for any other call. */
+static long bytes_copied(const struct trace_event *ev, long bytes)
+{
+	char text[4096];
+	int msg = strcmp(ev->name, "recvmsg") == 0;
+	if (bytes <= 0 || (!msg && strcmp(ev->name, "recvfrom") != 0 &&
+			   strcmp(ev->name, "recv") != 0))
+		return bytes;
+	if (trace_arg(ev, msg ? 2 : 3, text, sizeof(text)) < 0 || !strstr(text, "MSG_TRUNC") ||
+	    trace_arg(ev, msg ? 1 : 2, text, sizeof(text)) < 0)
+		return bytes;
+	const char *p = msg ? strstr(text, "iov_len=") : text;
+	if (!p)
+		return bytes;
+	if (msg)
+		p += strlen("iov_len=");
+	char *end;
+	long room = strtol(p, &end, 10);
+	return end != p && room >= 0 && room < bytes ? room : bytes;
 }
 
 int flow_scan_io(struct flow_build *b)
@@ -90,7 +170,7 @@ int flow_scan_io(struct flow_build *b)
 		if (s == FLOW_NONE)
 			continue; /* a file, a pipe, a terminal: not a socket */
 		enum flow_op op = w ? FLOW_WRITE : FLOW_READ;
-		size_t d = dir_of(b, s, op);
+		size_t d = dir_of(b, s, op, f->socks[s].dgram ? address_of(b, ev) : FLOW_NONE);
 		if (d == FLOW_NONE ||
 		    flow_grow((void **)&f->io, &b->cap_io, f->nio + 1, sizeof(*f->io)) < 0 ||
 		    flow_grow((void **)&b->peek, &cap_peek, f->nio + 1, sizeof(*b->peek)) < 0)
@@ -108,6 +188,8 @@ int flow_scan_io(struct flow_build *b)
 		io->t_end = flow_end_time(ev);
 		io->first_chunk = FLOW_NONE;
 		b->peek[f->nio] = op == FLOW_READ && peeks(ev);
+		if (op == FLOW_READ && !b->peek[f->nio])
+			io->bytes = bytes_copied(ev, io->bytes);
 		f->io_of_ev[k] = f->nio++;
 
 		struct flow_dir *dir = &f->dirs[d];

@@ -187,6 +187,57 @@ static int message_call(struct flow_build *b, const struct trace_event *ev)
 	return 0;
 }
 
+size_t flow_dgram_named(struct flow_build *b, const char *text)
+{
+	const char *p = text ? strstr(text, "sun_path=") : NULL;
+	if (!p)
+		return FLOW_NONE;
+	p += strlen("sun_path=");
+	char name[130], raw[128];
+	size_t at = *p == '@';
+	if (at)
+		p++;
+	int trunc = 0;
+	int n = trace_unquote(p, raw, sizeof(raw) - 1, &trunc);
+	if (n <= 0 || trunc || memchr(raw, '\0', (size_t)n))
+		return FLOW_NONE; /* no name, or one the tags cannot show */
+	name[0] = '@';
+	memcpy(name + at, raw, (size_t)n);
+	name[at + (size_t)n] = '\0';
+	/* A name is held by one socket at a time; a trace that reuses it
+	 * for another socket later pairs with the first one. */
+	struct flow *f = b->f;
+	for (size_t k = 0; k < f->nsocks; k++)
+		if (f->socks[k].dgram && strcmp(f->socks[k].addr, name) == 0)
+			return k;
+	return FLOW_NONE;
+}
+
+/* A datagram socket's connect() names the socket its send()s go to: that
+ * is its peer, one way (no tag shows it). */
+static void link_dgram_connects(struct flow_build *b)
+{
+	const struct trace *t = b->t;
+	struct flow *f = b->f;
+	for (size_t k = 0; k < t->n; k++) {
+		const struct trace_event *ev = &t->ev[k];
+		if (ev->kind != TRACE_CALL || strcmp(ev->name, "connect") != 0 ||
+		    !ev->has_ret || ev->ret != 0)
+			continue;
+		char text[512];
+		struct trace_fd fd;
+		if (trace_arg(ev, 0, text, sizeof(text)) < 0 || trace_parse_fd(text, &fd) < 0)
+			continue;
+		size_t s = flow_sock_of_fd(b, &fd);
+		if (s == FLOW_NONE || !f->socks[s].dgram || f->socks[s].peer != FLOW_NONE ||
+		    trace_arg(ev, 1, text, sizeof(text)) < 0)
+			continue;
+		size_t p = flow_dgram_named(b, text);
+		if (p != FLOW_NONE && p != s)
+			f->socks[s].peer = p;
+	}
+}
+
 /* TCP and UDP: the peer of "L->R" is "R->L", when both are in the trace. */
 static void link_inet(struct flow_build *b)
 {
@@ -220,6 +271,7 @@ int flow_scan_socks(struct flow_build *b)
 			return -1;
 	}
 	link_inet(b);
+	link_dgram_connects(b);
 	/* A connection's peer relation goes both ways: B->A completes A->B
 	 * when only one side's tag showed it. Datagram sockets connect one
 	 * way. */

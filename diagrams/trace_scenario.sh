@@ -64,7 +64,7 @@ export SEQ_TAG=${work##*.}
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 # The calls a diagram can show; %process gives execve, forks and exits.
-set_="%network,%process,read,write,readv,writev,close,unlink,unlinkat,fcntl,poll,ppoll,select,pselect6,epoll_wait,epoll_pwait"
+set_="%network,%process,read,write,readv,writev,close,unlink,unlinkat,umask,chmod,fchmod,fchmodat,fcntl,poll,ppoll,select,pselect6,epoll_wait,epoll_pwait"
 opts=(-f -yy -ttt -T -s 64 -q -e "trace=$set_")
 # --seccomp-bpf stops the programs only at traced calls (much faster);
 # --kill-on-exit takes the programs down if strace is stopped. Use each

@@ -85,6 +85,88 @@ static void address(const char *text, char *out, size_t cap)
 	}
 }
 
+/* The value of key in a msghdr as strace prints it ("msg_namelen=" gives
+ * "110 => 8"), up to the next ',' or '}' outside quotes and brackets.
+ * Returns 0, or -1 (out "") when the key is absent. */
+static int msghdr_field(const char *hdr, const char *key, char *out, size_t cap)
+{
+	const char *p = strstr(hdr, key);
+	size_t n = 0;
+	out[0] = '\0';
+	if (!p)
+		return -1;
+	int depth = 0, quoted = 0;
+	for (p += strlen(key); *p && n + 2 < cap; p++) {
+		if (quoted) {
+			if (*p == '\\' && p[1])
+				out[n++] = *p++;
+			else if (*p == '"')
+				quoted = 0;
+		} else if (*p == '"') {
+			quoted = 1;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (depth-- == 0)
+				break;
+		} else if (*p == ',' && depth == 0) {
+			break;
+		}
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* sendmsg() and recvmsg(): the byte count or room, the flags, the
+ * address a datagram went to or came from with its length, and a cut the
+ * kernel reported (MSG_TRUNC in msg_flags). */
+static size_t msghdr_text(const struct trace_event *ev, int fd, int with_address, char *buf,
+			  size_t cap)
+{
+	char hdr[2048], flags[ARG_MAX], f[256], name[256], shown[128];
+	int recv = ev->name[0] == 'r';
+	arg(ev, 1, hdr, sizeof(hdr));
+	arg(ev, 2, flags, sizeof(flags));
+	size_t len = text_add(buf, cap, 0, "%s(%d", ev->name, fd);
+	char room[64];
+	msghdr_field(hdr, "iov_len=", room, sizeof(room));
+	if (room[0])
+		len = text_add(buf, cap, len, recv ? ", max %s" : ", %s B", room);
+	if (flags[0] && strcmp(flags, "0") != 0)
+		len = text_add(buf, cap, len, ", %s", flags);
+	len = text_add(buf, cap, len, ")");
+	if (with_address && msghdr_field(hdr, "msg_name=", name, sizeof(name)) == 0 &&
+	    name[0] == '{') {
+		address(name, shown, sizeof(shown));
+		msghdr_field(hdr, "msg_namelen=", f, sizeof(f));
+		len = text_add(buf, cap, len, "\n%s %s, namelen %s", recv ? "from" : "to",
+			       shown, f);
+	}
+	if (with_address && recv && msghdr_field(hdr, "msg_flags=", f, sizeof(f)) == 0 &&
+	    strstr(f, "MSG_TRUNC"))
+		len = text_add(buf, cap, len, "\nmsg_flags MSG_TRUNC: cut to %s B", room);
+	return len;
+}
+
+/* ", to @name, addrlen 8" for a sendto() with an address; ", from
+ * @name, addrlen 110 => 8" for a recvfrom() that asked for one. */
+static size_t peer_address_text(const struct trace_event *ev, char *buf, size_t cap, size_t len)
+{
+	char a4[ARG_MAX], a5[64], shown[128];
+	if (arg(ev, 4, a4, sizeof(a4)) < 0 || a4[0] != '{')
+		return len;
+	arg(ev, 5, a5, sizeof(a5));
+	size_t l5 = strlen(a5);
+	if (l5 > 1 && a5[0] == '[' && a5[l5 - 1] == ']') {
+		memmove(a5, a5 + 1, l5 - 2);
+		a5[l5 - 2] = '\0';
+	}
+	address(a4, shown, sizeof(shown));
+	return text_add(buf, cap, len, "\n%s %s, addrlen %s",
+			ev->name[0] == 's' ? "to" : "from", shown, a5);
+}
+
 /* "SOCK_STREAM|SOCK_CLOEXEC" -> "SOCK_STREAM|CLOEXEC": the flags after
  * the type lose their common prefix, to keep labels short. */
 static void short_flags(const char *type, char *out, size_t cap)
@@ -186,6 +268,39 @@ static size_t exec_text(const struct seq *s, const struct seq_row *r, char *buf,
 	return text_add(buf, cap, 0, "execve: %s", cut);
 }
 
+/* ", SCM_RIGHTS [5 = secret]" for a sendmsg() or recvmsg() whose control
+ * message passes descriptors (the first one named by the tail of its -yy
+ * tag, with "+N" for any more); "" for any other call. */
+static size_t rights_text(const struct trace_event *ev, char *buf, size_t cap, size_t len)
+{
+	const char *p = ev->args ? strstr(ev->args, "cmsg_type=SCM_RIGHTS, cmsg_data=[") : NULL;
+	if (!p)
+		return len;
+	p = strchr(p, '[') + 1;
+	char *end;
+	long fd = strtol(p, &end, 10);
+	if (end == p)
+		return text_add(buf, cap, len, ", SCM_RIGHTS");
+	char tag[128] = "", tail[40] = "";
+	if (*end == '<') {
+		/* The tag may hold <...> and [...] of its own. */
+		const char *start = end + 1, *q = start;
+		for (int depth = 1; *q && depth > 0; q++)
+			depth += *q == '<' ? 1 : *q == '>' ? -1 : 0;
+		snprintf(tag, sizeof(tag), "%.*s", (int)(q - 1 - start), start);
+		const char *slash = strrchr(tag, '/');
+		text_tail(tail, sizeof(tail), slash && tag[0] == '/' ? slash + 1 : tag, 24);
+		end = (char *)q;
+	}
+	int more = 0;
+	for (const char *q = end; *q && *q != ']'; q++)
+		more += *q == ',';
+	len = text_add(buf, cap, len, ", SCM_RIGHTS [%ld%s%s", fd, tail[0] ? " = " : "", tail);
+	if (more)
+		len = text_add(buf, cap, len, " +%d", more);
+	return text_add(buf, cap, len, "]");
+}
+
 /* The call with its key arguments, no result. */
 static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf, size_t cap)
 {
@@ -214,11 +329,17 @@ static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf,
 	}
 	if (strcmp(n, "listen") == 0)
 		return text_add(buf, cap, 0, "listen(%d, backlog %s)", fd, a1);
+	if (strcmp(n, "sendmsg") == 0 || strcmp(n, "recvmsg") == 0) {
+		size_t len = text_add(buf, cap, 0, "%s(%d", n, fd);
+		return text_add(buf, cap, rights_text(ev, buf, cap, len), ")");
+	}
 	if (strcmp(n, "accept") == 0 || strcmp(n, "accept4") == 0 ||
 	    strcmp(n, "close") == 0 || strcmp(n, "getsockname") == 0 ||
 	    strcmp(n, "getpeername") == 0 || strcmp(n, "readv") == 0 ||
-	    strcmp(n, "writev") == 0 || strcmp(n, "sendmsg") == 0 || strcmp(n, "recvmsg") == 0)
+	    strcmp(n, "writev") == 0)
 		return text_add(buf, cap, 0, "%s(%d)", n, fd);
+	if (strcmp(n, "sendmsg") == 0 || strcmp(n, "recvmsg") == 0)
+		return msghdr_text(ev, fd, r->kind != ROW_WAIT, buf, cap);
 	if (strcmp(n, "shutdown") == 0)
 		return text_add(buf, cap, 0, "shutdown(%d, %s)", fd, a1);
 	if (strcmp(n, "setsockopt") == 0 || strcmp(n, "getsockopt") == 0) {
@@ -240,7 +361,8 @@ static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf,
 				   : text_add(buf, cap, 0, "%s(%d", n, fd);
 		if ((strcmp(n, "sendto") == 0 || strcmp(n, "send") == 0) && strcmp(a3, "0") != 0)
 			len = text_add(buf, cap, len, ", %s", a3);
-		return text_add(buf, cap, len, ")");
+		len = text_add(buf, cap, len, ")");
+		return strcmp(n, "sendto") == 0 ? peer_address_text(ev, buf, cap, len) : len;
 	}
 	if (flow_is_read(n)) {
 		/* A read cut short by the process's death has no length. */
@@ -248,7 +370,9 @@ static size_t call_text(const struct seq *s, const struct seq_row *r, char *buf,
 				   : text_add(buf, cap, 0, "%s(%d", n, fd);
 		if ((strcmp(n, "recvfrom") == 0 || strcmp(n, "recv") == 0) && strcmp(a3, "0") != 0)
 			len = text_add(buf, cap, len, ", %s", a3);
-		return text_add(buf, cap, len, ")");
+		len = text_add(buf, cap, len, ")");
+		return strcmp(n, "recvfrom") == 0 && r->kind != ROW_WAIT
+		       ? peer_address_text(ev, buf, cap, len) : len;
 	}
 	if (strcmp(n, "poll") == 0 || strcmp(n, "ppoll") == 0)
 		return poll_text(ev, buf, cap);
@@ -265,6 +389,9 @@ static size_t result_text(const struct trace_event *ev, char *buf, size_t cap, s
 {
 	if (!ev->has_ret)
 		return text_add(buf, cap, len, " = ?");
+	/* strace prints the old umask in octal, as it was given. */
+	if (strcmp(ev->name, "umask") == 0 && ev->ret_text)
+		return text_add(buf, cap, len, " = %.8s", ev->ret_text);
 	if (ev->ret < 0 && ev->errname[0])
 		return text_add(buf, cap, len, " = -1 %s", ev->errname);
 	if (flow_is_read(ev->name) && ev->ret == 0)
@@ -294,6 +421,23 @@ static size_t result_text(const struct trace_event *ev, char *buf, size_t cap, s
 		return text_add(buf, cap, len, " = 0: %s", shown);
 	}
 	return text_add(buf, cap, len, " = %ld", ev->ret);
+}
+
+/* On the return of a receive that waited: the address it reported and
+ * a cut (what its call text leaves out while it waits). */
+static size_t return_address_text(const struct trace_event *ev, char *buf, size_t cap,
+				  size_t len)
+{
+	if (!ev->has_ret || ev->ret < 0)
+		return len;
+	if (strcmp(ev->name, "recvfrom") == 0)
+		return peer_address_text(ev, buf, cap, len);
+	if (strcmp(ev->name, "recvmsg") != 0)
+		return len;
+	char call[512];
+	size_t n = msghdr_text(ev, -1, 1, call, sizeof(call));
+	const char *rest = memchr(call, '\n', n);
+	return rest ? text_add(buf, cap, len, "%s", rest) : len;
 }
 
 /* How long a call took, when 1 ms or more: " (12.5 ms)" in a call's
@@ -351,6 +495,7 @@ size_t seq_label(const struct seq *s, const struct seq_row *r, char *buf, size_t
 		len = text_add(buf, cap, len, "%s", ev->name);
 		len = result_text(ev, buf, cap, len);
 		len = duration_text(ev, buf, cap, len, 1);
+		len = return_address_text(ev, buf, cap, len);
 		break;
 	case ROW_CALL:
 		len += call_text(s, r, buf + len, cap - len);

@@ -42,7 +42,7 @@ int seq_shown(const struct seq *s, size_t k)
 	static const char *const always[] = {
 		"socket", "socketpair", "bind", "listen", "connect", "accept", "accept4",
 		"shutdown", "setsockopt", "getsockopt", "getsockname", "getpeername",
-		"unlink", "unlinkat", NULL,
+		"unlink", "unlinkat", "umask", "chmod", "fchmod", "fchmodat", NULL,
 	};
 	static const char *const on_socket[] = {
 		"read", "write", "readv", "writev", "send", "sendto", "sendmsg", "recv",

@@ -734,17 +734,19 @@ CHECK(lab04, unit_read_signals, 2,
 		  took, sent);
 	check_errno(n, e, EAGAIN, "read_timed with nothing to read, SO_RCVTIMEO "
 		    "400 ms and a signal every 50 ms");
-	cr_assert(sent >= 2, "test setup: only %d signal reached read_timed "
-		  "while it waited (%.3f s)", sent, took);
+	cr_assert(took >= 0.36, "read_timed returned EAGAIN after %.3f s, "
+		  "before the 400 ms of SO_RCVTIMEO had passed (%d signals came)",
+		  took, sent);
+	cr_assert(sent >= 2, "read_timed returned EAGAIN after %.3f s, and only "
+		  "%d signal came while it waited in a call: a wait of 400 ms "
+		  "blocked in read() or poll() sees one every 50 ms. Is it "
+		  "waiting without a blocking call (a busy loop)?", took, sent);
 	cr_assert(took <= late_limit(0.4), "read_timed returned EAGAIN after "
 		  "%.2f s with SO_RCVTIMEO 400 ms while %d signals came, one every "
 		  "50 ms: each EINTR started a fresh 400 ms wait, so a steady "
 		  "signal (a timer, children exiting) stretches it for ever. After "
 		  "EINTR wait only for the time left: poll() with the remaining "
 		  "milliseconds", took, sent);
-	cr_assert(took >= 0.36, "read_timed returned EAGAIN after %.3f s, "
-		  "before the 400 ms of SO_RCVTIMEO had passed (%d signals came)",
-		  took, sent);
 
 	/* One signal, then data: the data is the result. */
 	signaller_start(&s, sv[0], 0, 2.0, sv[1], "late");
@@ -753,9 +755,10 @@ CHECK(lab04, unit_read_signals, 2,
 	e = errno;
 	took = secs_since(t0);
 	signaller_stop(&s);
-	cr_assert(s.wrote, "test setup: the data was not written after the "
-		  "signal (read_timed returned %s after %.3f s)", outcome(n, e),
-		  took);
+	cr_assert(s.wrote, "read_timed returned %s after %.3f s, before the "
+		  "test's one signal and the 4 bytes that follow it (the signal "
+		  "is sent once read_timed waits in a call): it should still be "
+		  "waiting, with the 400 ms of SO_RCVTIMEO", outcome(n, e), took);
 	cr_assert(n == 4 && memcmp(buf, "late", 4) == 0, "read_timed was "
 		  "interrupted by a signal and then 4 bytes came, within the 400 "
 		  "ms; it returned %s after %.3f s, expected 4 (\"late\")",
@@ -787,8 +790,11 @@ CHECK(lab04, unit_eintr_not_restarted, 1,
 	double took = secs_since(t0);
 	signaller_stop(&s);
 	int fired = watchdog_stop(&w);
-	cr_assert(s.sent == 1, "test setup: no signal reached the read (it "
-		  "returned %s after %.3f s)", outcome(n, e), took);
+	cr_assert(s.sent == 1, "read() returned %s after %.3f s, before the "
+		  "test's signal (sent once the read waits): on the socket that "
+		  "set_timeouts(fd, 2000, 0) configured it should wait up to 2 s "
+		  "(was O_NONBLOCK set, or a timeout other than 2000 ms? %s)",
+		  outcome(n, e), took, both_timeouts(sv[0]));
 	cr_assert(!(fired && n > 0), "read() under the SO_RCVTIMEO that "
 		  "set_timeouts(fd, 2000, 0) set: the signal's handler ran, the "
 		  "read was RESTARTED (SA_RESTART) and only ended when the test "
@@ -920,12 +926,14 @@ CHECK(lab04, unit_send_signals, 1,
 	cr_assert(n == -1 && e == EAGAIN && queued(sv[1]) == q,
 		  "send_timed into a full peer with signals coming returned %s; "
 		  "expected -1 EAGAIN with nothing sent", outcome(n, e));
-	cr_assert(sent >= 2, "test setup: only %d signal reached send_timed",
-		  sent);
 	cr_assert(in_window(took, 0.4), "send_timed returned EAGAIN after %.2f "
 		  "s with SO_SNDTIMEO 400 ms while %d signals came, one every 50 "
 		  "ms; expected about 0.4 s in total%s", took, sent,
 		  took > 0.4 ? ": each EINTR must not start a fresh 400 ms send()" : "");
+	cr_assert(sent >= 2, "send_timed returned after %.3f s, and only %d "
+		  "signal came while it waited in a call: a wait of 400 ms blocked "
+		  "in send() or poll() sees one every 50 ms. Is it waiting "
+		  "without a blocking call (a busy loop)?", took, sent);
 	close(sv[0]);
 	close(sv[1]);
 }

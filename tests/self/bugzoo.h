@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #define ZOO_ROOT "tests/bugzoo"
-#define ZOO_MAX_ENTRIES 96
+#define ZOO_MAX_ENTRIES 256
 #define ZOO_MAX_MUST 16
 #define ZOO_MAX_CHECKS 64
 

@@ -363,6 +363,57 @@ SELFTEST(trace_flow, hostile_cases)
 	cr_expect_eq(flow_end_time(NULL), 0);
 }
 
+SELFTEST(trace_flow, datagrams_by_address)
+{
+	/* Lab 10's shape: a DGRAM server at @srv answers two autobound
+	 * clients with sendto() at the address each recvmsg() reported; one
+	 * client is connected (send() with no address), the other uses
+	 * sendto(). DGRAM tags show no peers: only the addresses tell. The
+	 * server's second receive has a 4-byte buffer and MSG_TRUNC: it
+	 * returns 9, the real length, but copied 4. */
+	struct trace t;
+	struct flow f;
+	trace_of(
+		"1 1.0 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 3<UNIX:[10]>\n"
+		"1 1.1 bind(3<UNIX:[10]>, {sa_family=AF_UNIX, sun_path=@\"srv\"}, 6) = 0\n"
+		"2 1.2 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 3<UNIX:[20]>\n"
+		"2 1.3 bind(3<UNIX:[20]>, {sa_family=AF_UNIX}, 2) = 0\n"
+		"2 1.4 connect(3<UNIX:[20,@\"0000a\"]>, {sa_family=AF_UNIX, sun_path=@\"srv\"}, 6) = 0\n"
+		"2 1.5 sendto(3<UNIX:[20,@\"0000a\"]>, \"one\", 3, 0, NULL, 0) = 3\n"
+		"3 1.6 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 3<UNIX:[30]>\n"
+		"3 1.7 bind(3<UNIX:[30,@\"0000b\"]>, {sa_family=AF_UNIX}, 2) = 0\n"
+		"3 1.8 sendto(3<UNIX:[30,@\"0000b\"]>, \"two-three\", 9, 0, {sa_family=AF_UNIX, sun_path=@\"srv\"}, 6) = 9\n"
+		"1 1.9 recvmsg(3<UNIX:[10,@\"srv\"]>, {msg_name={sa_family=AF_UNIX, sun_path=@\"0000a\"}, msg_namelen=110 => 8, msg_iov=[{iov_base=\"one\", iov_len=64}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, MSG_TRUNC) = 3\n"
+		"1 2.0 recvmsg(3<UNIX:[10,@\"srv\"]>, {msg_name={sa_family=AF_UNIX, sun_path=@\"0000b\"}, msg_namelen=110 => 8, msg_iov=[{iov_base=\"two-\", iov_len=4}], msg_iovlen=1, msg_controllen=0, msg_flags=MSG_TRUNC}, MSG_TRUNC) = 9\n"
+		"1 2.1 sendto(3<UNIX:[10,@\"srv\"]>, \"re-b\", 4, MSG_DONTWAIT, {sa_family=AF_UNIX, sun_path=@\"0000b\"}, 8) = 4\n"
+		"1 2.2 sendto(3<UNIX:[10,@\"srv\"]>, \"re-a\", 4, MSG_DONTWAIT, {sa_family=AF_UNIX, sun_path=@\"0000a\"}, 8) = 4\n"
+		"2 2.3 recvfrom(3<UNIX:[20,@\"0000a\"]>, \"re-a\", 64, 0, {sa_family=AF_UNIX, sun_path=@\"srv\"}, [110 => 6]) = 4\n"
+		"3 2.4 recvfrom(3<UNIX:[30,@\"0000b\"]>, \"re-b\", 64, 0, {sa_family=AF_UNIX, sun_path=@\"srv\"}, [110 => 6]) = 4\n",
+		&t);
+	cr_assert_eq(flow_build(&t, &f), 0);
+	/* Four directions, each one write paired with one read. */
+	cr_expect_eq(f.ndirs, 4, "a->srv, b->srv, srv->b, srv->a: got %zu directions", f.ndirs);
+	for (size_t d = 0; d < f.ndirs; d++) {
+		const struct flow_dir *dir = &f.dirs[d];
+		cr_expect(dir->from != FLOW_NONE && dir->to != FLOW_NONE,
+			  "direction %zu has an unknown end", d);
+		cr_expect_eq(dir->writes, 1, "direction %zu: %ld writes", d, dir->writes);
+		cr_expect_eq(dir->reads, 1, "direction %zu: %ld reads", d, dir->reads);
+	}
+	/* Each reply reached the client it was addressed to. */
+	const struct flow_io *ra = flow_io_of(&f, 13), *rb = flow_io_of(&f, 14);
+	cr_assert(ra && rb && ra->nchunks == 1 && rb->nchunks == 1, "the replies are unpaired");
+	cr_expect_eq(f.io[f.chunks[ra->first_chunk].wio].ev, 12, "client a got b's reply");
+	cr_expect_eq(f.io[f.chunks[rb->first_chunk].wio].ev, 11, "client b got a's reply");
+	/* The cut datagram: 4 bytes copied, 5 dropped. */
+	const struct flow_io *cut = flow_io_of(&f, 10);
+	cr_assert_not_null(cut);
+	cr_expect_eq(cut->bytes, 4, "a receive with MSG_TRUNC returned 9 but copied %ld", cut->bytes);
+	cr_expect_eq(f.dirs[cut->dir].bytes_dropped, 5);
+	flow_free(&f);
+	trace_free(&t);
+}
+
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint32_t rnd(void)
