@@ -207,6 +207,9 @@ help:
 	@echo "                             (build/diagrams/NN-topic.svg, .png)"
 	@echo "  make report [LAB=02]       one page: scores, failures, your diagrams beside the"
 	@echo "                             reference's (build/report/index.html)"
+	@echo "  make bench                 lab 11's benchmark: UNIX stream and seqpacket, TCP,"
+	@echo "                             pipe and memcpy, beside minimal baseline loops (the"
+	@echo "                             reference; IMPL=labs for yours; ARGS='--repeat 5')"
 	@echo
 	@echo "Course staff"
 	@echo "  make grade IMPL=solutions  grade the references (must be full marks)"
@@ -437,6 +440,28 @@ report: $(GRADER) $(COMMON_LIB) $(HARNESS_LIB) $(SEQDIAG) $(REPORT_TOOL)
 	  IMPL="$(IMPL)" SUBMISSION="$(SUBMISSION)" SAN="$(SAN)" TESTS_DIR="$(TESTS_DIR)" \
 	  HIDDEN_DIR="$(HIDDEN_DIR)"
 # ---- end of report -------------------------------------------------------------
+
+# ---- benchmarks ----------------------------------------------------------------
+# make bench: lab 11's program bench, built from the reference unless IMPL or
+# SUBMISSION says otherwise (in the students' handout, which has no
+# solutions/, from labs/), run once with ARGS (bench's own options, e.g.
+# ARGS='--repeat 5 --transports unix-stream,tcp'). It prints the latency
+# percentiles of a 1-byte ping-pong and the throughput of 64 B, 1 KiB and
+# 64 KiB messages over each transport, memcpy() bandwidth, the UNIX/TCP
+# ratios, and each figure beside the same exchange done by a minimal loop
+# (baseline.c). About 8 s on the idle 2-core machine, 20-30 s while other
+# jobs share its CPUs (ARGS=--repeat 1 is quicker, --repeat 5 steadier).
+BENCH_LAB := 11-performance
+
+.PHONY: bench bench-run
+bench:
+	$(Q)$(MAKE) --no-print-directory $(if $(SUBMISSION)$(filter command line \
+	  environment,$(origin IMPL)),,$(if $(wildcard solutions/$(BENCH_LAB)),IMPL=solutions)) bench-run
+
+bench-run: $($(BENCH_LAB)_PROG)
+	@$(if $($(BENCH_LAB)_PROG),:,echo "bench: no $(BENCH_LAB) in $(IMPL_DIR)" >&2; exit 2)
+	$(Q)$(IMPL_OUT)/$(BENCH_LAB)/bin/bench $(ARGS)
+# ---- end of benchmarks -----------------------------------------------------------
 
 # ---- course platforms ----------------------------------------------------------
 # What course staff hand out and grade with; guide/staff.md tells the story.
