@@ -136,21 +136,41 @@ else
 endif
 IMPL_OUT := $(OUT)/impl/$(IMPL_KEY)
 
+# The given files of a lab (the programs' main files, helpers that are not
+# the lesson) live once, in the starters' tree: a tree graded that lacks
+# one of them (solutions/, or a submission holding only the files its
+# student wrote) takes it from there. A tree's own copy comes first.
+GIVEN_DIR := labs
+IMPL_IS_GIVEN := $(filter $(abspath $(GIVEN_DIR)),$(abspath $(IMPL_DIR)))
+
 # lab_rules(lab): the objects, programs and check binary of one lab.
 # Files named *_main.c are programs (prog_main.c -> bin/prog); every other
 # .c file is the student's library, linked into each program and into the
-# graded check binary (which calls its functions directly).
+# graded check binary (which calls its functions directly). Given files
+# are added only when the tree has the lab's folder at all: a missing lab
+# stays missing.
 define lab_rules
-$(1)_SRC  := $$(wildcard $$(IMPL_DIR)/$(1)/*.c)
+$(1)_OWN  := $$(wildcard $$(IMPL_DIR)/$(1)/*.c)
+$(1)_GIVEN := $$(if $$(IMPL_IS_GIVEN)$$(if $$(wildcard $$(IMPL_DIR)/$(1)/.),,none),,\
+	$$(filter-out $$(patsubst $$(IMPL_DIR)/$(1)/%,$$(GIVEN_DIR)/$(1)/%,$$($(1)_OWN)),\
+	  $$(wildcard $$(GIVEN_DIR)/$(1)/*.c)))
+$(1)_SRC  := $$($(1)_OWN) $$($(1)_GIVEN)
 $(1)_MAIN := $$(filter %_main.c,$$($(1)_SRC))
-$(1)_LIBO := $$(patsubst $$(IMPL_DIR)/$(1)/%.c,$$(IMPL_OUT)/$(1)/obj/%.o,$$(filter-out %_main.c,$$($(1)_SRC)))
-$(1)_PROG := $$(patsubst $$(IMPL_DIR)/$(1)/%_main.c,$$(IMPL_OUT)/$(1)/bin/%,$$($(1)_MAIN))
+$(1)_LIBO := $$(patsubst %.c,$$(IMPL_OUT)/$(1)/obj/%.o,$$(notdir $$(filter-out %_main.c,$$($(1)_SRC))))
+$(1)_PROG := $$(patsubst %_main.c,$$(IMPL_OUT)/$(1)/bin/%,$$(notdir $$($(1)_MAIN)))
 $(1)_CHECKS := $$(IMPL_OUT)/$(1)/checks
 $(1)_HIDDEN := $$(if $$(filter $(1),$$(HIDDEN_LABS)),$$(OUT)/$$(HIDDEN_DIR)/$(1).o)
 
+# The tree's own file when it has one (the first rule whose source exists
+# wins), else the given one.
 $$(IMPL_OUT)/$(1)/obj/%.o: $$(IMPL_DIR)/$(1)/%.c | $$(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<")
+	$$(Q)$$(CC) $$(BASE_CFLAGS) -Icommon/contract -Icommon -c $$< -o $$@
+
+$$(IMPL_OUT)/$(1)/obj/%.o: $$(GIVEN_DIR)/$(1)/%.c | $$(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$< (given)")
 	$$(Q)$$(CC) $$(BASE_CFLAGS) -Icommon/contract -Icommon -c $$< -o $$@
 
 $$(IMPL_OUT)/$(1)/bin/%: $$(IMPL_OUT)/$(1)/obj/%_main.o $$($(1)_LIBO) $$(COMMON_LIB)

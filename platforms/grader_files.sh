@@ -2,14 +2,16 @@
 # grader_files.sh: the files a grading machine needs (the Gradescope zip and
 # the Autolab tarball are made of these): the Makefile, common/, the
 # harness, the grader (with tests/progress/, which it links), the graded
-# suites, the staff's hidden checks and the platform scripts that run
-# there. No starters, no references.
+# suites, the staff's hidden checks, the platform scripts that run there,
+# and the starters (labs/): the build takes a lab's given files (main
+# files, helpers) from there when a submission holds only the files its
+# student wrote. No references.
 #
 #   grader_files.sh STAGE_DIR     copies them into STAGE_DIR
 set -euo pipefail
 stage=${1:?usage: grader_files.sh STAGE_DIR}
 cd "$(dirname "$0")/.."
-paths=(Makefile common tests/harness tests/grader tests/progress tests/labs tests/hidden
+paths=(Makefile common labs tests/harness tests/grader tests/progress tests/labs tests/hidden
        platforms/find_labs.sh platforms/autolab/grade.sh)
 {
 	# What git tracks or would track: never a stray build product.
