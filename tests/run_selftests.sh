@@ -3,7 +3,8 @@
 # make command and the build folder of the sanitizer variant).
 #
 # 1. unit tests of common/ and the harness;
-# 2. every graded suite against solutions/: every check must pass;
+# 2. every graded suite against solutions/: every check must pass (and
+#    again with the checks run as an unprivileged uid, no namespaces);
 # 3. every graded suite against the untouched starters in labs/: every
 #    check must fail, with a message;
 # 4. the grader's own tests on fixture submissions (tests/self/);
@@ -61,8 +62,10 @@ fi
 
 GRADER=$OUT/tests/grader/grade
 grade_expect() {
-	"$GRADER" --make "$MAKE_CMD" --san --out "$OUT" --impl "$1" --key "$1" --expect "$2" \
-		--hidden tests/hidden
+	local impl=$1 expect=$2
+	shift 2
+	"$GRADER" --make "$MAKE_CMD" --san --out "$OUT" --impl "$impl" --key "$impl" \
+		--expect "$expect" --hidden tests/hidden "$@"
 }
 
 export GRADER MAKE_CMD BUILD_OUT=$OUT SAN_BUILD=1
@@ -90,6 +93,12 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 		"$OUT/tests/self/self_tests" --filter 'grader/*' -j4 --short-filename
 	step "same, namespaces turned off" self_no_ns env SELFTEST_NO_NS=1 \
 		"$OUT/tests/self/self_tests" --filter 'grader/*' -j4 --short-filename
+	# As root without namespaces the checks run as an unprivileged uid, as
+	# they do for a student who is not root: the references must pass so.
+	if [ "$(id -u)" = 0 ]; then
+		step "references, checks run without root or namespaces" solutions_uid \
+			grade_expect solutions pass --no-namespaces
+	fi
 	step "course platforms (handout, Gradescope, grade-all)" platforms env PLATFORM_TESTS=1 \
 		"$OUT/tests/self/self_tests" --filter 'platforms/*' -j2 --short-filename
 	step "student tools (status, hint, watch in tmux)" student env STUDENT_TESTS=1 \

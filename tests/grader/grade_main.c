@@ -340,6 +340,8 @@ int main(int argc, char **argv)
 		sb.namespaces = sb.userns = 0;
 		snprintf(sb.why_not, sizeof sb.why_not, "turned off with --no-namespaces");
 		snprintf(sb.why_not_user, sizeof sb.why_not_user, "turned off with --no-namespaces");
+		/* Without them, root still gives the checks a uid of their own. */
+		sandbox_probe_uid_drop(&sb);
 	}
 	o.sandbox = &sb;
 	char line[800];

@@ -211,6 +211,21 @@ static int enter_user_ns(uid_t base)
 	return 0;
 }
 
+/* The host uid of the check being started (user_base() of the process
+ * that enters the sandbox), kept for the processes it forks. */
+static uid_t check_uid;
+
+/* Without a user namespace: becomes the unprivileged host uid itself, for
+ * good. No new privileges after that: a set-user-ID program (su, sudo,
+ * mount) cannot give root back. */
+static int become_check_uid(uid_t uid)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		return -1;
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 /* Before the user namespace: a mount namespace of the host's root, where
  * the filesystem is made read-only as read_only_filesystem() says. Done
  * here because the unprivileged uid could not even reach a submission in
@@ -293,7 +308,8 @@ static int become_init(const struct sandbox *sb, int host_pid_pipe)
 	if (cmd < 0)
 		_exit(126);
 	if (cmd == 0) {
-		if ((!sb->userns && read_only_filesystem(sb) < 0) || drop_capabilities() < 0)
+		if ((!sb->userns && read_only_filesystem(sb) < 0) || drop_capabilities() < 0 ||
+		    (sb->drop_uid && become_check_uid(check_uid) < 0))
 			_exit(126);
 		return 0;
 	}
@@ -332,16 +348,19 @@ int sandbox_enter(const struct sandbox *sb, const char *work_dir)
 		set_limit(RLIMIT_AS, ADDRESS_SPACE);
 	if (sb->pids_cgroup[0] && write_text(sb->pids_cgroup, "cgroup.procs", "0") < 0)
 		return -1;
-	if (!sb->namespaces)
-		return 0;
-	int pfd[2];
-	if (sb->userns) {
-		uid_t base = user_base(getpid());
+	check_uid = user_base(getpid());
+	if (sb->userns || sb->drop_uid) {
 		/* The uid's own count of processes: a fork bomb stops at the
 		 * limit even where no pids cgroup is writable. */
 		set_limit(RLIMIT_NPROC, MAX_PIDS);
-		if ((work_dir && give_folder(work_dir, base) < 0) || mounts_as_root(sb) < 0 ||
-		    enter_user_ns(base) < 0)
+		if (work_dir && give_folder(work_dir, check_uid) < 0)
+			return -1;
+	}
+	if (!sb->namespaces)
+		return sb->drop_uid ? become_check_uid(check_uid) : 0;
+	int pfd[2];
+	if (sb->userns) {
+		if (mounts_as_root(sb) < 0 || enter_user_ns(check_uid) < 0)
 			return -1;
 	} else if (unshare(NS_FLAGS) < 0) {
 		return -1;
@@ -495,6 +514,27 @@ void sandbox_probe(struct sandbox *sb, int asan_build)
 		sb->namespaces = 1;
 	else
 		snprintf(sb->why_not, sizeof sb->why_not, "%s", probe_reason(code));
+	if (geteuid() == 0)
+		sandbox_probe_uid_drop(sb);
+}
+
+void sandbox_probe_uid_drop(struct sandbox *sb)
+{
+	sb->drop_uid = 0;
+	if (geteuid() != 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(become_check_uid(user_base(getpid())) < 0 ? 20 :
+		      !reachable(sb->read_only[0]) || !reachable(sb->read_only[1]) ? 21 : 0);
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		sb->drop_uid = 1;
+	else
+		snprintf(sb->why_not_user, sizeof sb->why_not_user, "%s",
+			 probe_reason(WIFEXITED(status) ? WEXITSTATUS(status) : 14));
 }
 
 void sandbox_remove_stale_sockets(void)
@@ -527,7 +567,7 @@ const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
 	snprintf(buf, cap,
 		 "Sandbox: own process group, wall-clock limit, output cap, limits on "
 		 "CPU/file size/open files/core%s%s; %s; %s%s%s; %s%s%s",
-		 sb->limit_as ? "/address space" : "", sb->userns ? "/processes" : "",
+		 sb->limit_as ? "/address space" : "", sb->userns || sb->drop_uid ? "/processes" : "",
 		 sb->pids_cgroup[0] ? "at most 512 processes (pids cgroup)"
 				    : "no process-count limit (no writable pids cgroup)",
 		 sb->namespaces ? "PID, network and mount namespaces, read-only files "
@@ -536,9 +576,12 @@ const char *sandbox_describe(const struct sandbox *sb, char *buf, size_t cap)
 				: "no namespaces (",
 		 sb->namespaces ? "" : sb->why_not, sb->namespaces ? "" : ")",
 		 sb->userns ? "checks run as an unprivileged uid of their own (user namespace)"
-			    : geteuid() == 0 ? "checks run as root (" : "checks run as you",
-		 !sb->userns && geteuid() == 0 ? (sb->why_not_user[0] ? sb->why_not_user
-								     : "no user namespace")
+		 : sb->drop_uid ? "checks run as an unprivileged uid of their own (no user "
+				  "namespace: checks that need root to play a second user say "
+				  "they cannot"
+		 : geteuid() == 0 ? "checks run as root (" : "checks run as you",
+		 !sb->userns && geteuid() == 0 ? (sb->drop_uid ? "" : sb->why_not_user[0]
+						  ? sb->why_not_user : "no user namespace")
 					       : "",
 		 !sb->userns && geteuid() == 0 ? ")" : "");
 	return buf;

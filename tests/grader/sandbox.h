@@ -36,6 +36,10 @@ struct sandbox {
 	/* 1 when, besides, the check runs in a user namespace of its own as an
 	 * unprivileged host uid (see sandbox.c): root inside, nobody outside. */
 	int userns;
+	/* 1 when, without a user namespace, the grader (root) still runs the
+	 * check as an unprivileged uid of its own, with setuid: the checks
+	 * that need root to play a second user then say they cannot. */
+	int drop_uid;
 	char why_not_user[160]; /* why not, when the grader is root and it is not */
 	char pids_cgroup[200];  /* a cgroup with pids.max for the checks, "" none */
 	char why_not[160];      /* why they do not, when they do not */
@@ -54,6 +58,12 @@ void sandbox_probe(struct sandbox *sb, int asan_build);
 /* Names the folders the check must not write to (NULL to skip one). */
 void sandbox_protect(struct sandbox *sb, const char *root, const char *build,
 		     const char *submission);
+
+/* Finds out whether the grader (root) can run checks as an unprivileged
+ * uid without a user namespace (sets drop_uid). sandbox_probe() calls it
+ * when the user namespace does not work; the grader calls it again when
+ * namespaces are turned off. */
+void sandbox_probe_uid_drop(struct sandbox *sb);
 
 /* Removes what sandbox_probe() created (the pids cgroup). */
 void sandbox_release(struct sandbox *sb);

@@ -511,34 +511,34 @@ SELFTEST(grader, fork_bomb_is_contained, .timeout = 150)
 		0, "timed out");
 }
 
-/* When the grader is root, code under test must not be: it runs as root of
- * a user namespace of its own, which the host sees as an unprivileged uid.
- * The function answers right only when its /proc/self/uid_map maps its
- * uid 0 to a host uid other than 0 (the whole range "0 0 4294967295" is
- * what a process outside any user namespace sees). */
+/* When the grader is root, code under test must not be. With a user
+ * namespace it is root in there, which the host sees as another uid: its
+ * /proc/self/uid_map maps its uid 0 to a host uid other than 0 (outside
+ * any user namespace the map is the whole range "0 0 4294967295").
+ * Without one (namespaces turned off) it runs as that uid directly. The
+ * function answers right only in one of these two cases. */
 SELFTEST(grader, code_under_test_is_not_root_on_the_host, .timeout = 150)
 {
 	const char *argv[] = {env_or_fail("GRADER"), "--sandbox-info", NULL};
 	struct h_result r;
 	cr_assert_eq(h_run(argv, NULL, 0, 30.0, &r), 0);
-	int have_user = r.out && strstr(r.out, "unprivileged uid of their own") &&
-			!getenv("SELFTEST_NO_NS");
+	int have_uid = r.out && strstr(r.out, "unprivileged uid of their own");
 	h_result_free(&r);
-	if (!have_user)
-		cr_skip_test("no user namespace for checks here: %s",
-			     getenv("SELFTEST_NO_NS") ? "namespaces turned off for this run"
-			     : geteuid() != 0 ? "the grader is not root (checks run as you)"
-					      : "see grade --sandbox-info");
+	if (!have_uid)
+		cr_skip_test("checks do not get a uid of their own here: %s",
+			     geteuid() != 0 ? "the grader is not root (checks run as you)"
+					    : "see grade --sandbox-info");
 	hostile("uidmap",
-		"#include <stdio.h>\n"
+		"#include <stdio.h>\n#include <unistd.h>\n"
 		"int fixture_add(int a, int b)\n{\n"
 		"\tunsigned inside = 1, outside = 0, count = 0;\n"
+		"\tif (geteuid() != 0)\n\t\treturn a + b;\n"
 		"\tFILE *f = fopen(\"/proc/self/uid_map\", \"r\");\n"
 		"\tif (!f || fscanf(f, \"%u %u %u\", &inside, &outside, &count) != 3)\n"
 		"\t\treturn a + b + 1000;\n"
 		"\tfclose(f);\n"
 		"\tif (inside != 0 || outside == 0 || count > 65536) {\n"
-		"\t\tfprintf(stderr, \"uid_map: %u %u %u\\n\", inside, outside, count);\n"
+		"\t\tfprintf(stderr, \"root with uid_map: %u %u %u\\n\", inside, outside, count);\n"
 		"\t\treturn a + b + 1000;\n\t}\n"
 		"\treturn a + b;\n}\n",
 		3, NULL);
