@@ -23,7 +23,9 @@
  * also gets a user namespace of its own: it is root in there (so that tests
  * can still play a second user, uid 65534, and use raw sockets in their own
  * network namespace) but an unprivileged uid of its own on the host, which
- * RLIMIT_NPROC binds and which owns nothing outside its folder. Which
+ * RLIMIT_NPROC binds and which owns nothing outside its folder. Where no
+ * user namespace can be made, root still runs the check as that uid, with
+ * setuid and no new privileges. Which
  * protections are active is detected at run time and printed. */
 #ifndef TESTS_GRADER_SANDBOX_H
 #define TESTS_GRADER_SANDBOX_H
