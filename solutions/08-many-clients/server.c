@@ -137,16 +137,18 @@ static int accept_clients(struct mc_server *s)
 
 int mc_server_step(struct mc_server *s, int timeout_ms)
 {
-	size_t n = s->n;
-	s->pfds[0].fd = s->lfd;
-	s->pfds[0].events = may_accept(s) ? POLLIN : 0;
-	s->pfds[0].revents = 0;
-	for (size_t i = 0; i < n; i++) {
-		s->pfds[i + 1].fd = s->conns[i]->fd;
-		s->pfds[i + 1].events = mc_conn_events(s->conns[i]);
-		s->pfds[i + 1].revents = 0;
+	/* s->n never exceeds MC_MAX_CLIENTS (accept stops there); saying so
+	 * here also tells the compiler that pfds[] is large enough. */
+	size_t n = s->n < MC_MAX_CLIENTS ? s->n : MC_MAX_CLIENTS;
+	struct pollfd *pfds = s->pfds;
+	for (size_t i = 0; i <= n; i++) {
+		/* Slot 0 is the listening socket, slot i + 1 client i. */
+		pfds[i].fd = i == 0 ? s->lfd : s->conns[i - 1]->fd;
+		pfds[i].events = i == 0 ? (may_accept(s) ? POLLIN : 0)
+					: mc_conn_events(s->conns[i - 1]);
+		pfds[i].revents = 0;
 	}
-	int ready = poll(s->pfds, n + 1, timeout_ms);
+	int ready = poll(pfds, n + 1, timeout_ms);
 	if (ready == -1)
 		return errno == EINTR ? 0 : -1;
 	/* Backwards, so that dropping client i (the last one moves into its

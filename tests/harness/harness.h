@@ -167,9 +167,23 @@ int h_become_other_user(void);
  * -1 with errno. */
 int h_drop_capabilities(const int caps[], size_t n);
 
+/* The pid of a child of parent that runs comm (a program started under
+ * strace is the tracer's child), or -1 when there is none yet. */
+pid_t h_child_named(pid_t parent, const char *comm);
+
 /* Leaves a stale socket file at addr (a path): bound, then closed, so the
  * file stays and nobody listens (what a crashed server leaves). 0, or -1
  * with errno. */
 int h_make_stale(const char *addr);
+
+/* ---- failure messages (one_line.c) ---- */
+
+/* Folds s (a program's captured output, changed in place) into one line
+ * for a message: trailing newlines and blanks dropped, inner newlines
+ * shown as '|'. "(none)" for NULL, "(nothing)" for empty. */
+const char *h_one_line(char *s);
+
+/* The same, but only the last max characters when it is longer (0: all). */
+const char *h_one_line_tail(char *s, size_t max);
 
 #endif

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -119,4 +120,34 @@ int h_drop_capabilities(const int caps[], size_t n)
 		data[i].inheritable &= ~bit;
 	}
 	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+pid_t h_child_named(pid_t parent, const char *comm)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	pid_t found = -1;
+	struct dirent *de;
+	while (found < 0 && (de = readdir(d)) != NULL) {
+		char path[300], buf[512];
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_small(path, buf, sizeof(buf)) <= 0)
+			continue;
+		/* "pid (comm) state ppid ...": comm may hold blanks and
+		 * parentheses, so it ends at the last ')'. */
+		char *open_paren = strchr(buf, '(');
+		char *paren = strrchr(buf, ')');
+		int ppid;
+		if (!open_paren || !paren || paren < open_paren ||
+		    sscanf(paren + 2, "%*c %d", &ppid) != 1 || ppid != parent)
+			continue;
+		*paren = '\0';
+		if (strcmp(open_paren + 1, comm) == 0)
+			found = (pid_t)atoi(de->d_name);
+	}
+	closedir(d);
+	return found;
 }

@@ -210,23 +210,6 @@ static const char *peer_story(int st)
 	}
 }
 
-/* Makes a program's captured output fit on one line of a message: trailing
- * newlines dropped, inner ones shown as '|'. Works in place. */
-static const char *one_line(char *s)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return s;
-}
-
 /* ---- helpers for the programs --------------------------------------------- */
 
 /* Waits until p listens at path, or fails the check saying why (the
@@ -266,7 +249,7 @@ static void expect_reply(const struct h_result *r, struct h_proc *server,
 	cr_assert_fail("%s: the client %s and printed \"%.80s\"; expected "
 		       "exit status 0 and \"" BLA_REPLY "\". Client stderr: "
 		       "%.300s. Server: %s, stderr: %.300s", context, r->what,
-		       one_line(r->out), one_line(r->err), d, one_line(serr));
+		       h_one_line(r->out), h_one_line(r->err), d, h_one_line(serr));
 }
 
 /* ---- helpers for traces ---------------------------------------------------- */
@@ -959,7 +942,7 @@ CHECK(lab02, box_survives_leavers, 1,
 			cr_assert_fail("test client: connect() got %s after %s: the server "
 				       "%s (it must not die of SIGPIPE nor stop accepting); "
 				       "server stderr: %.300s", errno_name(err), after[k],
-				       h_describe(&sp, d, sizeof(d)), one_line(serr));
+				       h_describe(&sp, d, sizeof(d)), h_one_line(serr));
 		}
 		if (k == 1)
 			cr_assert(write_full(fd, BLA_REQUEST, BLA_REQUEST_LEN) ==
@@ -1032,8 +1015,8 @@ CHECK(lab02, box_socat_client, 1,
 	cr_assert(strcmp(r.out, BLA_REPLY) == 0, "`socat -t 5 - %s` fed the "
 		  "request got \"%.80s\" (socat %s, stderr: %.200s); expected "
 		  "exactly \"" BLA_REPLY "\". Server: %s, stderr: %.300s", addr,
-		  one_line(r.out), r.what, one_line(r.err),
-		  h_describe(&sp, d, sizeof(d)), one_line(serr));
+		  h_one_line(r.out), r.what, h_one_line(r.err),
+		  h_describe(&sp, d, sizeof(d)), h_one_line(serr));
 	free(serr);
 	char *out = h_output(&sp, 1);
 	cr_assert(strstr(out, "(23 bytes)") != NULL, "the server did not "
@@ -1077,16 +1060,16 @@ CHECK(lab02, box_socat_server, 1,
 	ssize_t gl = slurp(rec, got, sizeof(got));
 	cr_assert(client_ok, "client PATH against `socat UNIX-LISTEN:PATH`: the "
 		  "client %s, stderr: %.300s. socat received %zd bytes of "
-		  "request; socat %s, stderr: %.200s", r.what, one_line(r.err),
+		  "request; socat %s, stderr: %.200s", r.what, h_one_line(r.err),
 		  gl > 0 ? gl : 0, h_describe(&so, d, sizeof(d)),
-		  one_line(serr));
+		  h_one_line(serr));
 	cr_assert(gl == (ssize_t)BLA_REQUEST_LEN &&
 		  memcmp(got, BLA_REQUEST, BLA_REQUEST_LEN) == 0,
 		  "socat, listening at %s, received %zd bytes \"%.60s\"; expected "
 		  "exactly the %zu bytes of the request, ended by "
 		  "shutdown(SHUT_WR). socat %s, stderr: %.200s", p, gl,
 		  gl > 0 ? got : "", BLA_REQUEST_LEN,
-		  h_describe(&so, d, sizeof(d)), one_line(serr));
+		  h_describe(&so, d, sizeof(d)), h_one_line(serr));
 	free(serr);
 	expect_reply(&r, NULL, "client PATH against `socat UNIX-LISTEN:PATH`");
 	h_result_free(&r);
@@ -1117,7 +1100,7 @@ CHECK(lab02, box_client_errors, 1,
 			  strstr(r.err, cases[k].path) != NULL,
 			  "client on %s: expected exit status %d and a message "
 			  "naming the path; it %s, stderr: %.300s", cases[k].what,
-			  cases[k].want, r.what, one_line(r.err));
+			  cases[k].want, r.what, h_one_line(r.err));
 		h_result_free(&r);
 	}
 	struct stat st;
@@ -1266,7 +1249,7 @@ CHECK(lab02, trace_server_live, 1,
 		  strstr(err, "Address already in use") != NULL,
 		  "a second server at %s should exit with status 1 reporting "
 		  "EADDRINUSE; it %s, stderr: %.300s", p,
-		  h_describe(&sp, d, sizeof(d)), one_line(err));
+		  h_describe(&sp, d, sizeof(d)), h_one_line(err));
 	free(err);
 	cr_assert(find_addr_call(&t, "connect", p, 0) >= 0, "expected a probe "
 		  "connect() to %s after bind()'s EADDRINUSE; calls seen:\n%s",
@@ -1299,7 +1282,7 @@ CHECK(lab02, trace_client_order, 2,
 	cr_assert(c >= 0 && t.ev[c].has_ret && t.ev[c].ret == 0,
 		  "no successful connect() to %s in the client's trace (the "
 		  "client %s, stderr: %.200s). Calls seen:\n%s", p, r.what,
-		  one_line(r.err), sum);
+		  h_one_line(r.err), sum);
 	long len = arg_num(&t.ev[c], 2);
 	cr_assert(len == (long)exact_len(p), "connect() got addrlen %ld; "
 		  "expected offsetof(sun_path) + strlen(path) + 1 = %zu: %s", len,

@@ -154,22 +154,6 @@ static const char *abstract_of_len(size_t n)
 	return slot;
 }
 
-/* Makes a program's captured output fit on one line of a message. */
-static const char *one_line(char *s)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return s;
-}
-
 /* "it exited with status 1", "it is still running", "it was killed by
  * SIGKILL": how a started program is doing, as a clause. */
 static const char *how_it(struct h_proc *p, char *buf, size_t cap)
@@ -433,7 +417,7 @@ static void read_listening_line(struct h_proc *p, char *name, size_t cap)
 			cr_assert_fail("expected namesrv to print \"listening at "
 				       "NAME\" (NAME read back with "
 				       "getsockname()); %s, stderr: %.300s",
-				       how_it(p, d, sizeof(d)), one_line(err));
+				       how_it(p, d, sizeof(d)), h_one_line(err));
 		}
 		mono_sleep_ms(2);
 	}
@@ -1257,8 +1241,8 @@ static void expect_cli(const struct h_result *r, const char *want,
 	cr_assert_fail("%s: namecli %s and printed \"%.200s\"; expected exit "
 		       "status 0 and \"%s\" on one line. namecli's stderr: "
 		       "%.300s. Server: %s, stderr: %.300s", context, r->what,
-		       one_line(r->out), want, one_line(r->err), d,
-		       one_line(serr));
+		       h_one_line(r->out), want, h_one_line(r->err), d,
+		       h_one_line(serr));
 }
 
 /* Asserts that namesrv printed "listening at want" first. */
@@ -1355,9 +1339,9 @@ CHECK(lab03, box_socat_client, 1,
 		char *serr = h_output(servers[k], 2);
 		cr_assert(strcmp(r.out, want[k]) == 0, "`socat - %s` got \"%.200s\" "
 			  "(socat %s, stderr: %.300s); expected exactly \"%s\". "
-			  "namesrv: %s, stderr: %.300s", addrs[k], one_line(r.out),
-			  r.what, one_line(r.err), want[k],
-			  h_describe(servers[k], d, sizeof(d)), one_line(serr));
+			  "namesrv: %s, stderr: %.300s", addrs[k], h_one_line(r.out),
+			  r.what, h_one_line(r.err), want[k],
+			  h_describe(servers[k], d, sizeof(d)), h_one_line(serr));
 		free(serr);
 		h_result_free(&r);
 	}
@@ -1417,7 +1401,7 @@ CHECK(lab03, box_autobind, 1,
 	cr_assert(ok, "namecli --autobind %s %s and printed \"%.200s\"; expected "
 		  "\"autobound as @xxxxx\" (five hex digits) and then \"%s\". "
 		  "stderr: %.300s. namesrv stderr: %.300s", name, r.what,
-		  one_line(out), name, one_line(r.err), one_line(serr));
+		  h_one_line(out), name, h_one_line(r.err), h_one_line(serr));
 	free(serr);
 	char d[96];
 	h_wait_exit(&sp, 2.0);
@@ -1427,7 +1411,7 @@ CHECK(lab03, box_autobind, 1,
 	cr_assert(strstr(sout, line) != NULL, "namesrv should report its client "
 		  "by the name the client was autobound to (\"client 1: peer "
 		  "%s\", from getpeername()); namesrv %s, stdout: %.400s", me,
-		  h_describe(&sp, d, sizeof(d)), one_line(sout));
+		  h_describe(&sp, d, sizeof(d)), h_one_line(sout));
 	free(sout);
 	h_result_free(&r);
 }
@@ -1482,7 +1466,7 @@ CHECK(lab03, box_too_long, 1,
 			  "with %s should exit with status 1 and report "
 			  "ENAMETOOLONG (\"File name too long\"); %s, stderr: "
 			  "%.300s", what[k], how_it(&sp, d, sizeof(d)),
-			  one_line(err));
+			  h_one_line(err));
 		free(err);
 		struct h_result r;
 		run_client(texts[k], NULL, &r);
@@ -1490,7 +1474,7 @@ CHECK(lab03, box_too_long, 1,
 			  strstr(r.err, "File name too long") != NULL, "namecli "
 			  "with %s should exit with status 1 and report "
 			  "ENAMETOOLONG (\"File name too long\"); it %s, stderr: "
-			  "%.300s", what[k], r.what, one_line(r.err));
+			  "%.300s", what[k], r.what, h_one_line(r.err));
 		h_result_free(&r);
 	}
 	/* h_path_of_len() names a run of 'x' in the test's dir: any file
@@ -1539,7 +1523,7 @@ CHECK(lab03, box_permissions, 2,
 			  "(EACCES: connecting needs write permission on the "
 			  "socket file); it ended with status 0x%x, output: %.300s",
 			  p, who, (unsigned)closed, NAMING_CLI_EXIT_ACCES, status,
-			  one_line(out));
+			  h_one_line(out));
 		free(out);
 	} else {
 		cr_log_warn("box_permissions: this machine gives no way to run "
@@ -1560,7 +1544,7 @@ CHECK(lab03, box_permissions, 2,
 			  "namecli %s run as %s (%s): expected exit status 0 and "
 			  "the reply \"%s\"; it ended with status 0x%x, output: "
 			  "%.300s", targets[k], who, story[k], targets[k], status,
-			  one_line(out));
+			  h_one_line(out));
 		free(out);
 	}
 }
@@ -1621,7 +1605,7 @@ CHECK(lab03, trace_connect, 1,
 		long c = find_addr_call(&t, "connect", names[k], 0);
 		cr_assert(c >= 0, "no connect() naming %s in namecli's trace "
 			  "(namecli %s, stderr: %.200s); calls seen:\n%s",
-			  names[k], r.what, one_line(r.err),
+			  names[k], r.what, h_one_line(r.err),
 			  h_trace_summary(&t, 30));
 		expect_exact_addr(&t, c, names[k], "namecli's connect()");
 		cr_assert(t.ev[c].has_ret && t.ev[c].ret == 0, "namecli's "
@@ -1657,7 +1641,7 @@ CHECK(lab03, trace_autobind, 1,
 	long c = find_addr_call(&t, "connect", ab, 0);
 	cr_assert(c >= 0, "no connect() to %s in the trace of namecli "
 		  "--autobind (it %s, stderr: %.200s); calls seen:\n%s", ab,
-		  r.what, one_line(r.err), sum);
+		  r.what, h_one_line(r.err), sum);
 	int fd = call_fd(&t.ev[c]);
 	long b = -1;
 	for (long i = trace_find(&t, "bind", 0); i >= 0 && i < c;

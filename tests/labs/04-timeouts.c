@@ -1707,42 +1707,6 @@ CHECK(lab04, trace_tcp_poll, 1,
 	close(lfd);
 }
 
-/* The pid of the child of parent named comm (strace also forks short-lived
- * children of its own while it starts), or -1. */
-static pid_t child_named(pid_t parent, const char *comm)
-{
-	DIR *d = opendir("/proc");
-	if (!d)
-		return -1;
-	pid_t found = -1;
-	struct dirent *de;
-	while (found < 0 && (de = readdir(d)) != NULL) {
-		char path[300], buf[512];
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		int f = open(path, O_RDONLY | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		ssize_t n = read(f, buf, sizeof(buf) - 1);
-		close(f);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		char *open_paren = strchr(buf, '(');
-		char *paren = strrchr(buf, ')');
-		int ppid;
-		if (!open_paren || !paren || paren < open_paren ||
-		    sscanf(paren + 2, "%*c %d", &ppid) != 1 || ppid != parent)
-			continue;
-		*paren = '\0';
-		if (strcmp(open_paren + 1, comm) == 0)
-			found = (pid_t)atoi(de->d_name);
-	}
-	closedir(d);
-	return found;
-}
-
 CHECK(lab04, trace_eintr, 1,
       "trace: SIGUSR1 ends the read with EINTR despite SA_RESTART; the wait goes on")
 {
@@ -1760,7 +1724,7 @@ CHECK(lab04, trace_eintr, 1,
 	char dir[64] = "";
 	int64_t deadline = mono_deadline(5.0);
 	while (mono_ms_left(deadline) > 0 && h_wait_exit(&tc, 0.001) != 0) {
-		if (pid < 0 && (pid = child_named(tc.pid, "tclient")) > 0)
+		if (pid < 0 && (pid = h_child_named(tc.pid, "tclient")) > 0)
 			snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
 		if (pid > 0 && blocked_in_call(dir, -1)) {
 			signalled = kill(pid, SIGUSR1) == 0;

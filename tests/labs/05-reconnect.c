@@ -70,24 +70,6 @@ static void count_sigpipes(void)
 	sigpipes = 0;
 }
 
-/* Makes captured output fit on one line of a message: trailing newlines
- * dropped, inner ones shown as '|', only the last max bytes kept.
- * Works in place; returns a pointer into s. */
-static const char *one_line(char *s, size_t max)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return n > max ? s + n - max : s;
-}
-
 /* Binds a SOCK_DGRAM socket at path (kept open): a stream connect() to it
  * fails with EPROTOTYPE. */
 static int make_dgram(const char *path)
@@ -276,8 +258,8 @@ static void proc_story(char *buf, size_t cap, const char *label,
 	char *o = h_output(p, 1), *e = h_output(p, 2);
 	size_t len = strlen(buf);
 	snprintf(buf + len, cap - len, "\n  %s (%s): %s; stdout ...%s; stderr: %s",
-		 label, p->name, h_describe(p, d, sizeof(d)), one_line(o, 360),
-		 one_line(e, 300));
+		 label, p->name, h_describe(p, d, sizeof(d)), h_one_line_tail(o, 360),
+		 h_one_line_tail(e, 300));
 	free(o);
 	free(e);
 }
@@ -1197,12 +1179,12 @@ CHECK(lab05, unit_daemon_serve, 1,
 	cr_assert(acks && strcmp(acks, ACK_LINE(1) ACK_LINE(1) ACK_LINE(2)) == 0,
 		  "the client received \"%s\"; expected three ACK lines, "
 		  "\"ACK 1 " RC_REPLY "\", the same again for the duplicate, "
-		  "then \"ACK 2 " RC_REPLY "\"", acks ? one_line(acks, 300) : "");
+		  "then \"ACK 2 " RC_REPLY "\"", acks ? h_one_line_tail(acks, 300) : "");
 	free(acks);
 	char *j = slurp(jp);
 	cr_assert(strcmp(j, "tst 1\ntst 2\n") == 0, "the journal holds \"%s\"; "
 		  "expected \"tst 1|tst 2\": one journal_append per accepted "
-		  "message, none for the duplicate", one_line(j, 200));
+		  "message, none for the duplicate", h_one_line_tail(j, 200));
 	free(j);
 	fflush(st.log);
 	rewind(st.log);
@@ -1215,7 +1197,7 @@ CHECK(lab05, unit_daemon_serve, 1,
 		  prefixed_seqs(log, "accepted seq ", NULL, 0) == 2,
 		  "the log holds \"%s\"; expected the lines \"accepted seq 1: "
 		  "one\", \"duplicate seq 1 discarded\", \"accepted seq 2: two\" "
-		  "(RC_LOG_ACCEPTED and RC_LOG_DUPLICATE)", one_line(log, 400));
+		  "(RC_LOG_ACCEPTED and RC_LOG_DUPLICATE)", h_one_line_tail(log, 400));
 	cr_assert(st.dedup.last == 2 && strcmp(st.dedup.session, "tst") == 0,
 		  "after serving, st->dedup holds session \"%s\", last %lu; "
 		  "expected \"tst\", 2", st.dedup.session, st.dedup.last);
@@ -1235,7 +1217,7 @@ CHECK(lab05, unit_daemon_serve, 1,
 	read_all(sv[0], 4096, &acks, &n);
 	cr_assert(n == 0, "a MSG before HELLO was acknowledged (\"%s\"): "
 		  "nothing may be acknowledged that was not accepted",
-		  one_line(acks, 100));
+		  h_one_line_tail(acks, 100));
 	free(acks);
 	close(sv[0]);
 	fclose(st.log);
@@ -1382,7 +1364,7 @@ CHECK(lab05, box_resend_unacked, 2,
 		fail_story(&a, NULL, NULL, "the test's daemon expected \"HELLO "
 			   "<session>\", then \"MSG 1 ...\", \"MSG 2 ...\", "
 			   "\"MSG 3 " RC_MESSAGE "\" lines, one per tick; it got "
-			   "\"%s\"", one_line(got, 300));
+			   "\"%s\"", h_one_line_tail(got, 300));
 	start_daemon(&d, p, j);
 	if (h_wait_exit(&a, 3.0) != 0 || !WIFEXITED(a.status) ||
 	    WEXITSTATUS(a.status) != 0)
@@ -1417,7 +1399,7 @@ CHECK(lab05, box_peer_errors, 2,
 	if (c1 < 0 || !read_until(c1, got, sizeof(got), "HELLO ", 2.0))
 		fail_story(&a, NULL, NULL, "the app should connect to the test's "
 			   "daemon and send \"HELLO <session>\" first; got \"%s\"",
-			   one_line(got, 200));
+			   h_one_line_tail(got, 200));
 	/* 1. The daemon ends its sending side: the app reads EOF. */
 	shutdown(c1, SHUT_WR);
 	int c2 = accept_from(lfd, &a, 3.0);
@@ -1480,7 +1462,7 @@ CHECK(lab05, box_two_daemons, 2,
 			   "find it alive, leave its file alone and exit with "
 			   "status 1 reporting EADDRINUSE (the second daemon: %s; "
 			   "its stderr: %s)%s", p,
-			   r.what, one_line(r.err, 300), stolen ? ". The socket "
+			   r.what, h_one_line_tail(r.err, 300), stolen ? ". The socket "
 			   "file was removed or replaced: the first daemon can no "
 			   "longer be found (the seed's flaw 7, a blind unlink)" :
 			   "");
@@ -1516,7 +1498,7 @@ CHECK(lab05, box_socat_client, 1,
 			   "three\" and got \"%s\" (socat %s); expected four lines "
 			   "\"ACK n " RC_REPLY "\" for n = 1, 2, 1, 3, then the "
 			   "daemon closing after socat's EOF", addr,
-			   one_line(r.out, 300), r.what);
+			   h_one_line_tail(r.out, 300), r.what);
 	h_result_free(&r);
 	char *out = h_output(&d, 1);
 	unsigned long seqs[16];
@@ -1573,7 +1555,7 @@ CHECK(lab05, box_socat_daemon, 1,
 			   "app --count 5 --session fake1 should send \"HELLO "
 			   "fake1\" then \"MSG 1 " RC_MESSAGE "\" .. \"MSG 5 ...\", "
 			   "one line each, get 5 ACKs and exit 0; the script "
-			   "received \"%s\"", one_line(got, 500));
+			   "received \"%s\"", h_one_line_tail(got, 500));
 	free(got);
 }
 
@@ -1632,12 +1614,12 @@ CHECK(lab05, box_give_up, 1,
 			  "connect() fails with %s there, which no waiting "
 			  "repairs; give up at once (connect_retryable returns 0) "
 			  "instead of retrying for ever. Its stdout ends: %s",
-			  cases[k].what, GIVE_UP_S, cases[k].err, one_line(r.out, 300));
+			  cases[k].what, GIVE_UP_S, cases[k].err, h_one_line_tail(r.out, 300));
 		cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1 &&
 			  strstr(r.err, cases[k].err) != NULL, "app on %s should "
 			  "exit with status 1 and a message naming %s (the app: "
 			  "%s; its stderr: %s)", cases[k].what, cases[k].err, r.what,
-			  one_line(r.err, 300));
+			  h_one_line_tail(r.err, 300));
 		h_result_free(&r);
 	}
 	close(dfd);
@@ -1654,7 +1636,7 @@ CHECK(lab05, box_daemon_journal, 1,
 	if (!got || strcmp(got, ACK_LINE(1) ACK_LINE(2)) != 0)
 		fail_story(NULL, &d1, NULL, "a client sent HELLO jr, MSG 1, MSG 2 "
 			   "and got \"%s\"; expected \"ACK 1 ...\", \"ACK 2 ...\" "
-			   "%s", got ? one_line(got, 200) : why, got ? "" : why);
+			   "%s", got ? h_one_line_tail(got, 200) : why, got ? "" : why);
 	free(got);
 	h_stop(&d1);
 	start_daemon(&d2, p, j);
@@ -1663,7 +1645,7 @@ CHECK(lab05, box_daemon_journal, 1,
 		fail_story(NULL, &d1, &d2, "after the restart, the same session "
 			   "sent MSG 2 (again) and MSG 3 and got \"%s\"; expected "
 			   "\"ACK 2 ...\", \"ACK 3 ...\" %s",
-			   got ? one_line(got, 200) : "", got ? "" : why);
+			   got ? h_one_line_tail(got, 200) : "", got ? "" : why);
 	free(got);
 	char *out = h_output(&d2, 1);
 	unsigned long seqs[8];
@@ -1676,7 +1658,7 @@ CHECK(lab05, box_daemon_journal, 1,
 		fail_story(NULL, &d1, &d2, "the restarted daemon, reading the "
 			   "journal \"jr 1|jr 2\", should discard seq 2 as a "
 			   "duplicate and accept only seq 3; the journal should end "
-			   "as \"jr 1|jr 2|jr 3\"; it is \"%s\"", one_line(jt, 200));
+			   "as \"jr 1|jr 2|jr 3\"; it is \"%s\"", h_one_line_tail(jt, 200));
 	free(jt);
 }
 

@@ -83,22 +83,6 @@ static int was_split(const struct trace *t, size_t k)
 	return k < t->n && t->ev[k].line && strchr(t->ev[k].line, '\n') != NULL;
 }
 
-/* Makes captured output fit on one line of a message (in place). */
-static const char *one_line(char *s)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return s;
-}
-
 /* ---- fixtures --------------------------------------------------------------------- */
 
 /* The path of a recorded trace of this lab: under $LAB_ROOT (the grader
@@ -890,7 +874,7 @@ static void expect_exit0(struct h_proc *p, const char *what)
 		return;
 	char *err = h_output(p, 2), *out = h_output(p, 1);
 	cr_assert_fail("%s %s; expected exit status 0. stdout: %.300s; stderr: %.300s", what,
-		       h_describe(p, d, sizeof(d)), one_line(out), one_line(err));
+		       h_describe(p, d, sizeof(d)), h_one_line(out), h_one_line(err));
 }
 
 /* One traced exchange: copysrv serving the clients described by cli
@@ -1006,7 +990,7 @@ static void run_copytrace(const struct run *run, char **out)
 		  strerror(errno));
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "copytrace %s %s...: it "
 		  "%s; expected exit status 0. stderr: %.400s", run->server_trace,
-		  run->client_trace[0], r.what, one_line(r.err));
+		  run->client_trace[0], r.what, h_one_line(r.err));
 	*out = r.out;
 	r.out = NULL;
 	h_result_free(&r);
@@ -1039,7 +1023,7 @@ static void expect_reported(struct h_proc *p, const char *want)
 {
 	char *out = h_output(p, 1);
 	cr_assert(strstr(out, want), "%s should have reported \"%s\"; its stdout: %.400s",
-		  p->name, want, one_line(out));
+		  p->name, want, h_one_line(out));
 	free(out);
 }
 
@@ -1245,8 +1229,8 @@ CHECK(lab06, trace_reply_backlog, 3,
 	cr_assert(exited && WIFEXITED(sp.status) && WEXITSTATUS(sp.status) == 3,
 		  "copysrv --dontwait, whose client sent %ld B of requests and read no reply, "
 		  "should stop with status 3 when a reply would block; it %s. stdout: %.400s; "
-		  "stderr: %.300s", sent, h_describe(&sp, d, sizeof(d)), one_line(out),
-		  one_line(err));
+		  "stderr: %.300s", sent, h_describe(&sp, d, sizeof(d)), h_one_line(out),
+		  h_one_line(err));
 
 	long reported = -1;
 	int outq = -1, sndbuf = -1;
@@ -1261,7 +1245,7 @@ CHECK(lab06, trace_reply_backlog, 3,
 	}
 	cr_assert(outq >= 0 && sndbuf > 0, "copysrv could not measure its send queue when the "
 		  "reply would block (ct_queue_sizes must read SIOCINQ and SIOCOUTQ); it "
-		  "printed: %.400s", one_line(out));
+		  "printed: %.400s", h_one_line(out));
 	cr_assert(outq >= sndbuf / 2 && outq <= sndbuf + 65536, "when copysrv's reply would "
 		  "block, SIOCOUTQ (from your ct_queue_sizes) said %d B; expected about "
 		  "SO_SNDBUF = %d B: the send buffer is full of replies nobody read", outq,

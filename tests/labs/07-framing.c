@@ -173,21 +173,6 @@ static const char *early_why(int err, uint32_t f_len, uint32_t want)
 	}
 }
 
-/* Makes captured output fit on one line of a message: inner newlines as
- * " | ", the last max bytes. Returns a pointer into s (modified). */
-static const char *one_line(char *s, size_t max)
-{
-	if (!s || !*s)
-		return "(nothing)";
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == '\n')
-		s[--n] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return n > max ? s + n - max : s;
-}
-
 /* ---- sockets ----------------------------------------------------------------- */
 
 /* A connected pair: sv[0] is the student's end, sv[1] the test's. */
@@ -270,72 +255,14 @@ static const long SEND_CALLS[] = {SYS_write, SYS_sendto, SYS_sendmsg,
  * the calls nrs, on fd when fd >= 0. */
 static int blocked_in(const char *dir, const long *nrs, int fd)
 {
-	char path[96], buf[512];
-	snprintf(path, sizeof(path), "%s/stat", dir);
-	int f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	ssize_t n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *paren = strrchr(buf, ')');
-	if (!paren || paren[1] != ' ' || paren[2] != 'S')
-		return 0;
-	snprintf(path, sizeof(path), "%s/syscall", dir);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	long nr;
 	unsigned long arg0;
-	if (sscanf(buf, "%ld %lx", &nr, &arg0) != 2)
+	if (!h_blocked_in(dir, &nr, &arg0))
 		return 0;
 	for (size_t i = 0; nrs[i] >= 0; i++)
 		if (nrs[i] == nr)
 			return fd < 0 || (int)arg0 == fd;
 	return 0;
-}
-
-/* The pid of parent's child running comm (the traced program under
- * strace), or -1. */
-static pid_t child_named(pid_t parent, const char *comm)
-{
-	DIR *d = opendir("/proc");
-	if (!d)
-		return -1;
-	pid_t found = -1;
-	struct dirent *de;
-	while (found < 0 && (de = readdir(d)) != NULL) {
-		char path[300], buf[512];
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		int f = open(path, O_RDONLY | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		ssize_t n = read(f, buf, sizeof(buf) - 1);
-		close(f);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		char *open_paren = strchr(buf, '(');
-		char *paren = strrchr(buf, ')');
-		int ppid;
-		if (!open_paren || !paren || paren < open_paren ||
-		    sscanf(paren + 2, "%*c %d", &ppid) != 1 || ppid != parent)
-			continue;
-		*paren = '\0';
-		if (strcmp(open_paren + 1, comm) == 0)
-			found = (pid_t)atoi(de->d_name);
-	}
-	closedir(d);
-	return found;
 }
 
 /* ---- signals ----------------------------------------------------------------- */
@@ -1218,7 +1145,7 @@ fail_story(const char *label, struct h_proc *s, const char *fmt, ...)
 		if (n > 0 && (size_t)n < sizeof(msg))
 			snprintf(msg + n, sizeof(msg) - (size_t)n, "\n  %s: %s; "
 				 "stdout: %s; stderr: %s", label, h_describe(s, d, sizeof(d)),
-				 one_line(o, 700), one_line(e, 300));
+				 h_one_line_tail(o, 700), h_one_line_tail(e, 300));
 		free(o);
 		free(e);
 	}
@@ -1385,8 +1312,8 @@ CHECK(lab07, box_exchange, 1,
 		fail_server(&s, "`fclient PATH \"" FR_MESSAGE "\" hello \"\" \"Mixed "
 			    "Case 123\" --count 2` should get 8 replies, each its "
 			    "request upper-cased, and exit 0; it %s, printing: %s; "
-			    "stderr: %s", r.what, one_line(r.out, 500),
-			    one_line(r.err, 300));
+			    "stderr: %s", r.what, h_one_line_tail(r.out, 500),
+			    h_one_line_tail(r.err, 300));
 	h_result_free(&r);
 	const char *argv2[] = {h_bin("fclient"), p, "--size", "60000", "--count",
 			       "2", NULL};
@@ -1394,7 +1321,7 @@ CHECK(lab07, box_exchange, 1,
 	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
 		fail_server(&s, "`fclient PATH --size 60000 --count 2` should get two "
 			    "60000-byte replies and exit 0; it %s; stderr: %s",
-			    r.what, one_line(r.err, 300));
+			    r.what, h_one_line_tail(r.err, 300));
 	h_result_free(&r);
 	char *log = wait_log_ends(&s, 2, 2.0);
 	char l1[256], l2[256];
@@ -1843,8 +1770,8 @@ CHECK(lab07, box_socat_server, 1,
 		  "\"" FR_MESSAGE "\" \"\" echo` against `socat UNIX-LISTEN:PATH "
 		  "EXEC:/bin/cat`, which sends back every byte it gets, should "
 		  "read 3 frames equal to its requests and exit 0; it %s, "
-		  "printing: %s; stderr: %s", r.what, one_line(r.out, 400),
-		  one_line(r.err, 300));
+		  "printing: %s; stderr: %s", r.what, h_one_line_tail(r.out, 400),
+		  h_one_line_tail(r.err, 300));
 	h_result_free(&r);
 	h_stop(&so);
 	/* A new name: socat leaves its socket file behind. */
@@ -1859,8 +1786,8 @@ CHECK(lab07, box_socat_server, 1,
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
 		  "`fclient PATH --same --size 3000 --count 3` against socat with "
 		  "cat should read back its three 3000-byte frames and exit 0; it "
-		  "%s, printing: %s; stderr: %s", r.what, one_line(r.out, 300),
-		  one_line(r.err, 300));
+		  "%s, printing: %s; stderr: %s", r.what, h_one_line_tail(r.out, 300),
+		  h_one_line_tail(r.err, 300));
 	h_result_free(&r);
 }
 
@@ -1913,7 +1840,7 @@ static pid_t start_traced(struct h_proc *p, const char *trace_path,
 	const char *name = strrchr(args[0], '/') ? strrchr(args[0], '/') + 1 : args[0];
 	int64_t deadline = mono_deadline(3.0);
 	for (;;) {
-		pid_t pid = child_named(p->pid, name);
+		pid_t pid = h_child_named(p->pid, name);
 		if (pid > 0)
 			return pid;
 		if (h_wait_exit(p, 0) == 0)

@@ -85,24 +85,6 @@ static int is_cloexec(int fd)
 	return fl != -1 && (fl & FD_CLOEXEC);
 }
 
-/* Makes captured text fit on one line of a message: trailing newlines
- * dropped, inner ones shown as '|', only the last max bytes kept. Works
- * in place; returns a pointer into s. */
-static const char *one_line(char *s, size_t max)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return n > max ? s + n - max : s;
-}
-
 /* Shows up to max bytes of data as text, newlines as "\n", other control
  * bytes as '.'. Two calls may be used in one message. */
 static const char *show(const char *data, size_t len, size_t max)
@@ -348,7 +330,7 @@ static void proc_story(char *buf, size_t cap, struct h_proc *p)
 	char *o = h_output(p, 1), *e = h_output(p, 2);
 	size_t len = strlen(buf);
 	snprintf(buf + len, cap - len, "\n  server: %s; stdout ...%s; stderr: %s",
-		 h_describe(p, d, sizeof(d)), one_line(o, 300), one_line(e, 300));
+		 h_describe(p, d, sizeof(d)), h_one_line_tail(o, 300), h_one_line_tail(e, 300));
 	free(o);
 	free(e);
 }
@@ -1317,7 +1299,7 @@ CHECK(lab08, unit_server_step, 2,
 	text[ll] = '\0';
 	cr_assert(strstr(text, "client 1 left: "), "the log should hold "
 		  "\"client 1 left: <why>\" (mc_server_drop logs it); it holds "
-		  "\"%s\"", one_line(text, 400));
+		  "\"%s\"", h_one_line_tail(text, 400));
 	mc_server_close(s);
 	cr_assert(s->n == 0 && h_count_fds(0) == base + 3, "after mc_server_close, "
 		  "n is %zu and %d server ends are still open; expected 0 and 0",
@@ -1356,7 +1338,7 @@ CHECK(lab08, box_socat_client, 1,
 			    "another client was connected and silent, and got \"%s\" "
 			    "(socat %s); expected \"OK 1 hello|OK 2 the message "
 			    "sended 户!|OK 3 |OK 4 bye\", then the server closing "
-			    "after socat's EOF", addr, one_line(r.out, 300), r.what);
+			    "after socat's EOF", addr, h_one_line_tail(r.out, 300), r.what);
 	h_result_free(&r);
 	close(quiet);
 }

@@ -51,7 +51,7 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* The other user of the checks: "nobody" on Debian. */
-#define OTHER_UID 65534
+#define OTHER_UID H_OTHER_UID
 /* A uid nobody has here, for claims and for policies that leave out the
  * test's own user. */
 #define STRANGER_UID 4242
@@ -61,56 +61,6 @@
 enum { DROP_FAILED = 200, EXEC_FAILED = 201 };
 
 /* ---- small helpers -------------------------------------------------------- */
-
-/* Makes captured output fit on one line of a message: trailing newlines
- * dropped, inner ones shown as '|'. Works in place. */
-static const char *one_line(char *s)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return s;
-}
-
-/* The number of open descriptors of this process, from /proc/self/fd
- * (the directory's own descriptor not counted). */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	cr_assert(d != NULL, "test setup: opendir /proc/self/fd: %s",
-		  strerror(errno));
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
-}
-
-/* The number of open descriptors of process pid, or -1. */
-static int count_fds_of(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -291,14 +241,6 @@ static int open_secret(const char *path)
 
 /* ---- another user ---------------------------------------------------------------- */
 
-/* In a forked child: becomes uid and gid 65534, with no supplementary
- * groups. Returns 0, or -1 when that is refused. */
-static int become_other(void)
-{
-	return setgroups(0, NULL) == 0 && setgid(OTHER_UID) == 0 &&
-	       setuid(OTHER_UID) == 0 ? 0 : -1;
-}
-
 /* Whether a forked child can become uid 65534 here; when not, *why says
  * why, for messages. */
 static int other_user(const char **why)
@@ -310,7 +252,7 @@ static int other_user(const char **why)
 			pid_t pid = fork();
 			cr_assert(pid != -1, "test setup: fork: %s", strerror(errno));
 			if (pid == 0)
-				_exit(become_other() == 0 ? 0 : 1);
+				_exit(h_become_other_user() == 0 ? 0 : 1);
 			int st;
 			cr_assert(waitpid(pid, &st, 0) == pid, "test setup: waitpid");
 			known = WIFEXITED(st) && WEXITSTATUS(st) == 0;
@@ -414,7 +356,7 @@ static void run_as(int other, const char *const argv[], struct ran *r)
 	if (pid == 0) {
 		dup2(out, 1);
 		dup2(err, 2);
-		if (other && become_other() == -1)
+		if (other && h_become_other_user() == -1)
 			_exit(DROP_FAILED);
 		/* Set after the uid change, which clears it. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -584,7 +526,7 @@ static pid_t child_connects(const char *addr, int other)
 	cr_assert(pid != -1, "test setup: fork: %s", strerror(errno));
 	if (pid == 0) {
 		alarm(5);
-		if (other && become_other() == -1)
+		if (other && h_become_other_user() == -1)
 			_exit(DROP_FAILED);
 		int fd = h_connect(addr);
 		if (fd < 0)
@@ -608,7 +550,7 @@ static pid_t child_listens(const char *addr, int other, int ready)
 	if (pid == 0) {
 		alarm(5);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (other && become_other() == -1)
+		if (other && h_become_other_user() == -1)
 			_exit(DROP_FAILED);
 		int lfd = h_listen(addr, 5);
 		if (lfd < 0)
@@ -824,7 +766,7 @@ CHECK(lab09, unit_listen_errors, 1,
 		{missing, 0600, ENOENT, "a path in a directory that does not exist"},
 	};
 	mode_t old = umask(022);
-	int before = count_fds();
+	int before = check_count_fds();
 	for (size_t k = 0; k < COUNT(cases); k++) {
 		char what[300];
 		snprintf(what, sizeof(what), "cred_listen with %s, mode %04o",
@@ -839,7 +781,7 @@ CHECK(lab09, unit_listen_errors, 1,
 		cr_assert(now == 022, "%s failed but left the umask at %04o "
 			  "instead of 0022: put it back on every path", what,
 			  (unsigned)now);
-		int after = count_fds();
+		int after = check_count_fds();
 		cr_assert(after == before, "%s failed and left %d descriptor(s) "
 			  "open: close the socket on every error path (keeping "
 			  "errno)", what, after - before);
@@ -866,7 +808,7 @@ CHECK(lab09, unit_send_rights, 2,
 	int sv[2];
 	socket_pair(sv);
 	int f = open_secret(h_path("secret"));
-	int before = count_fds();
+	int before = check_count_fds();
 	errno = 0;
 	int r = fd_send(sv[0], f, "FILE\n", 5);
 	int e = errno;
@@ -910,8 +852,8 @@ CHECK(lab09, unit_send_rights, 2,
 		  "into CMSG_DATA()");
 	cr_assert(!(m.flags & MSG_CTRUNC), "the receiver saw MSG_CTRUNC with a "
 		  "control buffer for 64 descriptors");
-	cr_assert(count_fds() == before, "fd_send left %d more descriptor(s) "
-		  "open in the sender", count_fds() - before);
+	cr_assert(check_count_fds() == before, "fd_send left %d more descriptor(s) "
+		  "open in the sender", check_count_fds() - before);
 
 	/* Errors, and a message nobody should see. */
 	errno = 0;
@@ -958,7 +900,7 @@ CHECK(lab09, unit_recv_rights, 2,
 	char head[6] = "";
 	cr_assert(read_full(f, head, 5) == 5, "test setup: read 5 bytes");
 	own_send(sv[0], "FILE\n", &f, 1);
-	int before = count_fds();
+	int before = check_count_fds();
 	char buf[64];
 	memset(buf, 0, sizeof(buf));
 	int got = -7;
@@ -992,8 +934,8 @@ CHECK(lab09, unit_recv_rights, 2,
 		  "both share one open file description", (long)off,
 		  strlen(SECRET));
 	close(got);
-	cr_assert(count_fds() == before, "fd_recv left %d descriptor(s) open "
-		  "besides the one it returned", count_fds() - before);
+	cr_assert(check_count_fds() == before, "fd_recv left %d descriptor(s) open "
+		  "besides the one it returned", check_count_fds() - before);
 
 	/* Two messages queued, each with its own descriptor: each call gets
 	 * its own bytes and its own descriptor. */
@@ -1029,7 +971,7 @@ CHECK(lab09, unit_recv_errors, 2,
 	socket_pair(sv);
 	int f = open_secret(h_path("secret"));
 	char buf[64];
-	int before = count_fds();
+	int before = check_count_fds();
 
 	/* Bytes without any descriptor. */
 	own_send(sv[0], "NOFILE none\n", NULL, 0);
@@ -1054,7 +996,7 @@ CHECK(lab09, unit_recv_errors, 2,
 		errno = 0;
 		n = fd_recv(sv[1], buf, sizeof(buf), &got);
 		e = errno;
-		int leaked = count_fds() - before;
+		int leaked = check_count_fds() - before;
 		if (n >= 0 && got >= 0) {
 			close(got);
 			leaked--;
@@ -1101,8 +1043,8 @@ CHECK(lab09, unit_recv_errors, 2,
 	e = errno;
 	check_errno(n, e, EINVAL, "fd_recv(sock, buf, cap, NULL)");
 	/* sv[0] is closed since: one fewer. */
-	cr_assert(count_fds() == before - 1, "fd_recv left %d descriptor(s) "
-		  "open after these failures", count_fds() - (before - 1));
+	cr_assert(check_count_fds() == before - 1, "fd_recv left %d descriptor(s) "
+		  "open after these failures", check_count_fds() - (before - 1));
 	close(sv[1]);
 	close(f);
 }
@@ -1135,11 +1077,11 @@ static int start_serve(const struct cred_policy *p, const char *file,
 		close(rp[0]);
 		struct serve_report rep;
 		memset(&rep, 0, sizeof(rep));
-		rep.fds_before = count_fds_of(getpid());
+		rep.fds_before = h_count_fds(getpid());
 		errno = 0;
 		rep.r = cred_serve(sv[1], p, file, &rep.v);
 		rep.err = errno;
-		rep.fds_after = count_fds_of(getpid());
+		rep.fds_after = h_count_fds(getpid());
 		close(sv[1]);
 		if (write(rp[1], &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
 			_exit(3);
@@ -1325,7 +1267,7 @@ static pid_t child_hello(const char *addr, int other, long claim, int out)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		alarm(5);
-		if (other && become_other() == -1)
+		if (other && h_become_other_user() == -1)
 			_exit(DROP_FAILED);
 		int fd = h_connect(addr);
 		if (fd < 0)
@@ -1442,7 +1384,7 @@ CHECK(lab09, unit_client, 1,
 	int sv[2];
 	socket_pair(sv);
 	char reply[CRED_LINE_MAX], line[CRED_LINE_MAX + 8];
-	int before = count_fds();
+	int before = check_count_fds();
 
 	/* The server's replies are queued first; the client's lines are
 	 * read afterwards. */
@@ -1512,9 +1454,9 @@ CHECK(lab09, unit_client, 1,
 		    "descriptor");
 	own_read_line(sv[0], line, sizeof(line));
 	close(f);
-	cr_assert(count_fds() == before, "cred_fetch left %d descriptor(s) open "
+	cr_assert(check_count_fds() == before, "cred_fetch left %d descriptor(s) open "
 		  "after its failures: close the descriptor of a reply that is "
-		  "not FILE", count_fds() - before);
+		  "not FILE", check_count_fds() - before);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -1546,7 +1488,7 @@ CHECK(lab09, box_welcome, 1,
 		  "expected status 0 and the two lines \"%.*s\" (SO_PEERCRED on the "
 		  "client's socket: the server's pid) and \"%.*s\" (the server's "
 		  "SO_PEERCRED: credcli's pid)", ab, h_describe(&cp, d, sizeof(d)),
-		  one_line(out), one_line(err), (int)strlen(want1) - 1, want1,
+		  h_one_line(out), h_one_line(err), (int)strlen(want1) - 1, want1,
 		  (int)strlen(want2) - 1, want2);
 	free(out);
 	free(err);
@@ -1569,7 +1511,7 @@ CHECK(lab09, box_welcome, 1,
 	char *log = wait_output(&sp, line);
 	cr_assert(strstr(log, line) != NULL, "credsrv's log should show the lying "
 		  "client as \"client 2: %s...\"; it shows: %.400s", line,
-		  one_line(log));
+		  h_one_line(log));
 	free(log);
 }
 
@@ -1606,12 +1548,12 @@ CHECK(lab09, box_refuse_uid, 2,
 		cr_assert(!exited_with(&r, 0), "credsrv %s (only uid %s allowed) "
 			  "WELCOMEd credcli run as uid 65534 claiming uid %s: it "
 			  "believed the HELLO (output: %.200s). Decide with the uid "
-			  "SO_PEERCRED gives", ab1, own, own, one_line(r.out));
+			  "SO_PEERCRED gives", ab1, own, own, h_one_line(r.out));
 		cr_assert(exited_with(&r, CRED_CLI_EXIT_DENIED) &&
 			  strstr(r.out, want), "credcli as uid 65534 against credsrv "
 			  "(only uid %s allowed) %s, printed \"%.200s\" (stderr "
 			  "%.200s); expected status %d and \"%.*s\"", own, r.what,
-			  one_line(r.out), one_line(r.err), CRED_CLI_EXIT_DENIED,
+			  h_one_line(r.out), h_one_line(r.err), CRED_CLI_EXIT_DENIED,
 			  (int)strlen(want) - 1, want);
 		ran_free(&r);
 		char line[128];
@@ -1619,7 +1561,7 @@ CHECK(lab09, box_refuse_uid, 2,
 			 OTHER_UID, OTHER_UID, own);
 		char *log = wait_output(&s1, line);
 		cr_assert(strstr(log, line), "credsrv's log should have \"...%s\"; "
-			  "it has: %.400s", line, one_line(log));
+			  "it has: %.400s", line, h_one_line(log));
 		free(log);
 	}
 	run_cli(0, cli, ab1, NULL, NULL, NULL, &r);
@@ -1628,7 +1570,7 @@ CHECK(lab09, box_refuse_uid, 2,
 	cr_assert(exited_with(&r, 0) && strstr(r.out, want), "credcli as the "
 		  "server's own user (uid %s, allowed) %s and printed \"%.200s\" "
 		  "(stderr %.200s); expected status 0 and \"%.*s\"", own, r.what,
-		  one_line(r.out), one_line(r.err), (int)strlen(want) - 1, want);
+		  h_one_line(r.out), h_one_line(r.err), (int)strlen(want) - 1, want);
 	ran_free(&r);
 
 	/* s2 allows only the other uid (or a stranger's, with one user). */
@@ -1641,7 +1583,7 @@ CHECK(lab09, box_refuse_uid, 2,
 		cr_assert(exited_with(&r, 0) && strstr(r.out, want), "credcli as "
 			  "uid 65534 against credsrv --allow 65534 %s and printed "
 			  "\"%.200s\" (stderr %.200s); expected status 0 and \"%.*s\"",
-			  r.what, one_line(r.out), one_line(r.err),
+			  r.what, h_one_line(r.out), h_one_line(r.err),
 			  (int)strlen(want) - 1, want);
 		ran_free(&r);
 	}
@@ -1651,12 +1593,12 @@ CHECK(lab09, box_refuse_uid, 2,
 		  "WELCOMEd by credsrv --allow %s: it believed the HELLO (output: "
 		  "%.200s). Decide with the uid SO_PEERCRED gives %s", own,
 		  other ? nobody : stranger, other ? nobody : stranger,
-		  one_line(r.out), who_note(other));
+		  h_one_line(r.out), who_note(other));
 	cr_assert(exited_with(&r, CRED_CLI_EXIT_DENIED) && strstr(r.out, want),
 		  "credcli as uid %s against credsrv --allow %s %s, printed "
 		  "\"%.200s\" (stderr %.200s); expected status %d and \"%.*s\" %s",
-		  own, other ? nobody : stranger, r.what, one_line(r.out),
-		  one_line(r.err), CRED_CLI_EXIT_DENIED, (int)strlen(want) - 1,
+		  own, other ? nobody : stranger, r.what, h_one_line(r.out),
+		  h_one_line(r.err), CRED_CLI_EXIT_DENIED, (int)strlen(want) - 1,
 		  want, who_note(other));
 	ran_free(&r);
 }
@@ -1701,14 +1643,14 @@ CHECK(lab09, box_mode, 2,
 			  "%u) %s, output \"%.200s\" (stderr %.200s); expected status "
 			  "%d: connect() needs write permission on the socket file, "
 			  "so EACCES", p1, (unsigned)geteuid(), r.what,
-			  one_line(r.out), one_line(r.err), CRED_CLI_EXIT_ACCES);
+			  h_one_line(r.out), h_one_line(r.err), CRED_CLI_EXIT_ACCES);
 		ran_free(&r);
 		run_cli(1, cli, p2, NULL, NULL, NULL, &r);
 		cr_assert(exited_with(&r, CRED_CLI_EXIT_DENIED), "credcli as uid "
 			  "65534 against the socket file %s of mode 0666 %s, output "
 			  "\"%.200s\" (stderr %.200s); expected status %d: the mode "
 			  "lets it connect, and SO_PEERCRED then lets credsrv refuse "
-			  "it", p2, r.what, one_line(r.out), one_line(r.err),
+			  "it", p2, r.what, h_one_line(r.out), h_one_line(r.err),
 			  CRED_CLI_EXIT_DENIED);
 		ran_free(&r);
 
@@ -1727,7 +1669,7 @@ CHECK(lab09, box_mode, 2,
 			  "65534 against %s (mode 0666) in a directory of mode 0700 "
 			  "%s, output \"%.200s\" (stderr %.200s); expected status %d "
 			  "(EACCES: no search permission on the directory)", p3,
-			  r.what, one_line(r.out), one_line(r.err),
+			  r.what, h_one_line(r.out), h_one_line(r.err),
 			  CRED_CLI_EXIT_ACCES);
 		ran_free(&r);
 	} else if (geteuid() != 0) {
@@ -1741,8 +1683,8 @@ CHECK(lab09, box_mode, 2,
 		cr_assert(exited_with(&r, CRED_CLI_EXIT_ACCES), "credcli against "
 			  "%s of mode 0400, as its owner %s, output \"%.200s\" "
 			  "(stderr %.200s); expected status %d: without the write bit "
-			  "connect() gets EACCES %s", p3, r.what, one_line(r.out),
-			  one_line(r.err), CRED_CLI_EXIT_ACCES, who_note(0));
+			  "connect() gets EACCES %s", p3, r.what, h_one_line(r.out),
+			  h_one_line(r.err), CRED_CLI_EXIT_ACCES, who_note(0));
 		ran_free(&r);
 	} else {
 		cr_log_info("box_mode: root without a second user: only the modes "
@@ -1772,7 +1714,7 @@ CHECK(lab09, box_pass_file, 2,
 		pid_t pid = fork();
 		cr_assert(pid != -1, "test setup: fork");
 		if (pid == 0) {
-			if (become_other() == -1)
+			if (h_become_other_user() == -1)
 				_exit(DROP_FAILED);
 			_exit(open(secret, O_RDONLY) == -1 && errno == EACCES ? 0 : 1);
 		}
@@ -1793,8 +1735,8 @@ CHECK(lab09, box_pass_file, 2,
 		  "expected status 0 and the file's content twice, read through "
 		  "the descriptors that came with FILE (SCM_RIGHTS): whoever holds "
 		  "an open descriptor may read it, whoever could open() the file", 
-		  other ? "run as uid 65534" : "", own, r.what, one_line(r.out),
-		  one_line(r.err));
+		  other ? "run as uid 65534" : "", own, r.what, h_one_line(r.out),
+		  h_one_line(r.err));
 	ran_free(&r);
 
 	/* The server must not keep what it passed: count its descriptors
@@ -1803,7 +1745,7 @@ CHECK(lab09, box_pass_file, 2,
 	int fd = own_hello(ab, (long)geteuid(), reply, sizeof(reply));
 	cr_assert(strncmp(reply, "WELCOME", 7) == 0, "credsrv answered \"%s\" to "
 		  "the test's client; expected a WELCOME", reply);
-	int base = count_fds_of(sp.pid);
+	int base = h_count_fds(sp.pid);
 	for (int k = 0; k < 20; k++) {
 		say(fd, "GET\n");
 		struct own_msg m;
@@ -1815,11 +1757,11 @@ CHECK(lab09, box_pass_file, 2,
 			  "expected \"FILE\\n\" and one", k + 1, m.n, m.data, nfds);
 	}
 	/* Its last close() may come just after the reply: poll a little. */
-	int now = count_fds_of(sp.pid);
+	int now = h_count_fds(sp.pid);
 	int64_t deadline = mono_deadline(2.0);
 	while (now > base && mono_ms_left(deadline) > 0) {
 		mono_sleep_ms(5);
-		now = count_fds_of(sp.pid);
+		now = h_count_fds(sp.pid);
 	}
 	close(fd);
 	cr_assert(base > 0 && now <= base, "credsrv had %d descriptors open "
@@ -1836,7 +1778,7 @@ CHECK(lab09, box_pass_file, 2,
 	cr_assert(exited_with(&r, CRED_CLI_EXIT_NO_FD), "credcli --get 1 against "
 		  "credsrv without --file %s (stderr \"%.200s\"); expected status "
 		  "%d: the NOFILE reply carries no descriptor, which cred_fetch "
-		  "reports as ENOMSG", r.what, one_line(r.err), CRED_CLI_EXIT_NO_FD);
+		  "reports as ENOMSG", r.what, h_one_line(r.err), CRED_CLI_EXIT_NO_FD);
 	ran_free(&r);
 }
 
@@ -1880,7 +1822,7 @@ CHECK(lab09, box_squatter, 1,
 			  "process of uid 65534 holding %s %s, printed \"%.200s\" "
 			  "(stderr %.200s); expected status %d and \"%s\": SO_PEERCRED "
 			  "on the client's socket names the process that listens",
-			  own, ab, r.what, one_line(r.out), one_line(r.err),
+			  own, ab, r.what, h_one_line(r.out), h_one_line(r.err),
 			  CRED_CLI_EXIT_WRONG_SERVER, want);
 		cr_assert(got && WIFEXITED(st) && WEXITSTATUS(st) == 0, "credcli "
 			  "--server-uid %s sent bytes to the squatter (status 0x%x): "
@@ -1895,13 +1837,13 @@ CHECK(lab09, box_squatter, 1,
 	cr_assert(exited_with(&r, CRED_CLI_EXIT_WRONG_SERVER), "credcli "
 		  "--server-uid %s against credsrv run as uid %s %s, output "
 		  "\"%.200s\" (stderr %.200s); expected status %d %s", stranger,
-		  own, r.what, one_line(r.out), one_line(r.err),
+		  own, r.what, h_one_line(r.out), h_one_line(r.err),
 		  CRED_CLI_EXIT_WRONG_SERVER, who_note(0));
 	ran_free(&r);
 	run_cli(0, cli, ab, "--server-uid", own, NULL, &r);
 	cr_assert(exited_with(&r, 0), "credcli --server-uid %s against credsrv "
 		  "run as uid %s %s (stderr %.200s); expected status 0", own, own,
-		  r.what, one_line(r.err));
+		  r.what, h_one_line(r.err));
 	ran_free(&r);
 }
 

@@ -58,22 +58,6 @@ static void pattern(char *buf, size_t n, int seed)
 		buf[i] = (char)('a' + (i * 7 + (size_t)seed * 3) % 26);
 }
 
-/* Makes a program's captured output fit on one line of a message. */
-static const char *one_line(char *s)
-{
-	if (!s)
-		return "(none)";
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	if (n == 0)
-		return "(nothing)";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n')
-			s[i] = '|';
-	return s;
-}
-
 /* The name of a socket type, for messages. */
 static const char *tname(int type)
 {
@@ -249,8 +233,8 @@ static const char *story(struct h_proc *p, char *buf, size_t cap)
 	size_t lo = strlen(out);
 	const char *tail = lo > 400 ? out + lo - 400 : out;
 	snprintf(buf, cap, "%s %s; its output %s%s; stderr: %.300s", p->name, d,
-		 lo > 400 ? "ends: ..." : "is: ", one_line((char *)tail),
-		 one_line(err));
+		 lo > 400 ? "ends: ..." : "is: ", h_one_line((char *)tail),
+		 h_one_line(err));
 	free(out);
 	free(err);
 	return buf;
@@ -1309,8 +1293,8 @@ CHECK(lab10, box_seqpacket, 2,
 	cr_assert(strcmp(r.out, "got 16got 16got 16got 2") == 0, "`socat -b 16 "
 		  "- %s` with 50 bytes of input (messages of 16, 16, 16, 2) got "
 		  "\"%.200s\" back (socat %s, stderr: %.300s); expected the "
-		  "replies \"got 16\" x3 and \"got 2\"", addr, one_line(r.out),
-		  r.what, one_line(r.err));
+		  "replies \"got 16\" x3 and \"got 2\"", addr, h_one_line(r.out),
+		  r.what, h_one_line(r.err));
 	h_result_free(&r);
 	char d[96];
 	cr_assert(h_wait_exit(&sp, 2.0) == 0 && WIFEXITED(sp.status) &&
@@ -1363,7 +1347,7 @@ CHECK(lab10, box_dgram_socat, 2,
 	cr_assert(h_run(argv1, in, sizeof(in), 5.0, &r) == 0, "could not start "
 		  "socat: %s", strerror(errno));
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "`socat -b "
-		  "16 -u - %s` %s, stderr: %.300s", a1, r.what, one_line(r.err));
+		  "16 -u - %s` %s, stderr: %.300s", a1, r.what, h_one_line(r.err));
 	h_result_free(&r);
 	size_t lens[] = {16, 16, 16, 2};
 	for (size_t k = 0; k < COUNT(lens); k++) {
@@ -1401,7 +1385,7 @@ CHECK(lab10, box_dgram_socat, 2,
 		  "\"got 16\" x3 and \"got 2\", each to the address its datagram "
 		  "came from (%s, length %zu). %s", a2, list_text(sent, ns, l1,
 		  sizeof(l1)), ng, list_text(got, ng, l2, sizeof(l2)),
-		  one_line(r.out), me, SUN_OFF + strlen(me), story(&s2, s,
+		  h_one_line(r.out), me, SUN_OFF + strlen(me), story(&s2, s,
 		  sizeof(s)));
 	h_result_free(&r);
 	char line[300];
@@ -1442,7 +1426,7 @@ CHECK(lab10, box_msgcli_socat, 1,
 		cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
 			  "msgcli %s --type %s --send-only a bb --size 300 dddd "
 			  "against `socat %s`: %s, stderr: %.300s%s", names[k],
-			  types[k], peers[k], r.what, one_line(r.err), refused ?
+			  types[k], peers[k], r.what, h_one_line(r.err), refused ?
 			  " (socat is there, with a socket of the type asked: "
 			  "ECONNREFUSED means msg_connect() made a socket of "
 			  "another type)" : "");
@@ -1550,7 +1534,7 @@ CHECK(lab10, box_autobind_reply, 2,
 	autobound_as(r.out, me, sizeof(me));
 	cr_assert(is_autobind_text(me), "msgcli --type dgram --autobind printed "
 		  "\"%.200s\"; expected \"autobound as @xxxxx\" first (five hex "
-		  "digits)", one_line(r.out));
+		  "digits)", h_one_line(r.out));
 	/* Replies that went to the first client instead of msgcli. */
 	ssize_t stray = recv(a, buf, sizeof(buf), MSG_DONTWAIT);
 	cr_assert(stray < 0, "msgcli's replies arrived at the test's first "
@@ -1564,7 +1548,7 @@ CHECK(lab10, box_autobind_reply, 2,
 		  strcmp(r.out, want) == 0, "msgcli --type dgram --autobind one "
 		  "two three %s and printed \"%.300s\"; expected three replies, "
 		  "\"got 3\", \"got 3\", \"got 5\", one per message (stderr: "
-		  "%.300s). %s", r.what, one_line(r.out), one_line(r.err),
+		  "%.300s). %s", r.what, h_one_line(r.out), h_one_line(r.err),
 		  story(&sp, s, sizeof(s)));
 	h_result_free(&r);
 	char line[200];
@@ -1579,7 +1563,7 @@ CHECK(lab10, box_autobind_reply, 2,
 		  MSGCLI_EXIT_NOREPLY, "msgcli --type dgram without --autobind "
 		  "%s (stdout: %.200s, stderr: %.300s); expected exit status %d: "
 		  "no reply can reach a client that has no name", r.what,
-		  one_line(r.out), one_line(r.err), MSGCLI_EXIT_NOREPLY);
+		  h_one_line(r.out), h_one_line(r.err), MSGCLI_EXIT_NOREPLY);
 	h_result_free(&r);
 	snprintf(line, sizeof(line), MSOCK_LOG_NOREPLY, 5ul);
 	expect_log_line(&sp, line, "");
@@ -1616,7 +1600,7 @@ CHECK(lab10, box_server_gone, 1,
 		cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) ==
 			  cases[k].want, "msgcli --type %s to %s: expected exit "
 			  "status %d; it %s, stderr: %.300s", cases[k].type,
-			  cases[k].what, cases[k].want, r.what, one_line(r.err));
+			  cases[k].what, cases[k].want, r.what, h_one_line(r.err));
 		h_result_free(&r);
 	}
 }
@@ -1862,7 +1846,7 @@ CHECK(lab10, trace_autobind_reply, 3,
 		  "binds the empty abstract name \"@\" instead)" : "",
 		  ct.ev[b].line);
 	cr_assert(is_autobind_text(me), "msgcli --autobind printed \"%.200s\"; "
-		  "expected \"autobound as @xxxxx\"", one_line(r.out));
+		  "expected \"autobound as @xxxxx\"", h_one_line(r.out));
 
 	/* The server: each receive names the client with length 8, and the
 	 * send after it uses exactly that address and length. */
@@ -1914,7 +1898,7 @@ CHECK(lab10, trace_autobind_reply, 3,
 	}
 	cr_assert(pairs == 3, "expected three receive/reply pairs");
 	cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "msgcli "
-		  "--autobind %s (stdout: %.300s)", r.what, one_line(r.out));
+		  "--autobind %s (stdout: %.300s)", r.what, h_one_line(r.out));
 	trace_free(&st);
 	trace_free(&ct);
 	h_result_free(&r);
