@@ -106,3 +106,35 @@ SELFTEST(harness_kernel_view, another_user_or_fewer_capabilities)
 		  "ids, 3: capability drop failed, 4: raw socket still allowed)",
 		  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
+
+SELFTEST(harness_kernel_view, one_line_folds_output_for_messages)
+{
+	char a[] = "first\nsecond\n\n  ";
+	cr_assert_str_eq(h_one_line(a), "first|second");
+	char b[] = "\n \n";
+	cr_assert_str_eq(h_one_line(b), "(nothing)");
+	cr_assert_str_eq(h_one_line(NULL), "(none)");
+	char c[] = "0123456789\n";
+	cr_assert_str_eq(h_one_line_tail(c, 4), "6789", "the tail: how it ended");
+	char d[] = "short";
+	cr_assert_str_eq(h_one_line_tail(d, 0), "short");
+}
+
+SELFTEST(harness_kernel_view, child_named_finds_a_started_program)
+{
+	const char *argv[] = {"/bin/sh", "-c", "exec sleep 30", NULL};
+	struct h_proc p;
+	cr_assert_eq(h_start(&p, argv, NULL), 0);
+	/* The shell execs sleep in place: the pid stays, the name changes. */
+	pid_t found = -1;
+	int64_t deadline = mono_deadline(5.0);
+	while (found < 0 && mono_ms_left(deadline) > 0) {
+		found = h_child_named(getpid(), "sleep");
+		if (found < 0)
+			mono_sleep_ms(1);
+	}
+	cr_assert_eq(found, p.pid, "h_child_named(test, \"sleep\") gave %d, expected %d",
+		     (int)found, (int)p.pid);
+	cr_assert_eq(h_child_named(getpid(), "no-such-program"), -1);
+	h_stop(&p);
+}
