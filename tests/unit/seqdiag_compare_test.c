@@ -16,40 +16,6 @@
 #define FILL_EXTRA "fillcolor=\"#c9efc0\""
 #define FILL_CHANGED "fillcolor=\"#ffe08a\""
 
-static const char *seqdiag(void)
-{
-	static char path[PATH_MAX];
-	char exe[PATH_MAX / 2];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	cr_assert_gt(n, 0);
-	exe[n] = '\0';
-	for (int up = 0; up < 3; up++) {
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	snprintf(path, sizeof(path), "%s/diagrams/seqdiag", exe);
-	cr_assert_eq(access(path, X_OK), 0, "%s is missing: `make test-unit` builds it", path);
-	return path;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	cr_assert_not_null(mem);
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, got, mem);
-	fclose(f);
-	fclose(mem);
-	return buf;
-}
-
 static void spit(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -61,7 +27,7 @@ static void spit(const char *path, const char *text)
 /* Runs seqdiag -o base --format none [extra...] trace; it must succeed. */
 static void draw(const char *base, const char *trace, const char *const *extra)
 {
-	const char *argv[24] = {seqdiag(), "-o", base, "--format", "none"};
+	const char *argv[24] = {seqdiag_path(), "-o", base, "--format", "none"};
 	size_t n = 5;
 	while (extra && *extra && n < 22)
 		argv[n++] = *extra++;
@@ -247,7 +213,7 @@ SELFTEST(seqdiag_compare, masks_and_a_bad_reference)
 	free(rows);
 	const char *bogus = h_path("bogus.rows");
 	spit(bogus, "server\t1\tbind\n");
-	const char *argv[] = {seqdiag(), "--compare", bogus, "-o", h_path("x"), "--format", "none",
+	const char *argv[] = {seqdiag_path(), "--compare", bogus, "-o", h_path("x"), "--format", "none",
 			      fixture_path("lab02_exchange.trace"), NULL};
 	struct h_result r;
 	check_ok(h_run(argv, NULL, 0, 8.0, &r), errno, "running seqdiag");

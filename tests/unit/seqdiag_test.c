@@ -15,47 +15,10 @@
 #include "../harness/check.h"
 #include "unit_util.h"
 
-/* build/<variant>/diagrams/seqdiag, found from this test binary at
- * build/<variant>/tests/unit/unit_tests. */
-static const char *seqdiag(void)
-{
-	static char path[PATH_MAX];
-	char exe[PATH_MAX / 2];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	cr_assert_gt(n, 0);
-	exe[n] = '\0';
-	for (int up = 0; up < 3; up++) {
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	snprintf(path, sizeof(path), "%s/diagrams/seqdiag", exe);
-	cr_assert_eq(access(path, X_OK), 0, "%s is missing: `make test-unit` builds it", path);
-	return path;
-}
-
-/* A whole file as a string (malloc), or fails. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	cr_assert_not_null(mem);
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, got, mem);
-	fclose(f);
-	fclose(mem);
-	return buf;
-}
-
 /* Runs seqdiag with args (NULL-terminated, after the program). */
 static void run_tool(const char *const *args, struct h_result *r)
 {
-	const char *argv[16] = {seqdiag()};
+	const char *argv[16] = {seqdiag_path()};
 	size_t n = 1;
 	while (*args && n < 15)
 		argv[n++] = *args++;

@@ -1,6 +1,8 @@
 /* unit_util.c: helpers shared by the unit tests (see unit_util.h). */
 #include "unit_util.h"
 
+#include <criterion/criterion.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,4 +67,39 @@ int wait_dead(int pid, double timeout_s)
 			return 0;
 		mono_sleep_ms(2);
 	}
+}
+
+const char *seqdiag_path(void)
+{
+	static char path[PATH_MAX];
+	char exe[PATH_MAX / 2];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	cr_assert_gt(n, 0, "readlink(/proc/self/exe): %s", strerror(errno));
+	exe[n] = '\0';
+	/* Up from build/<variant>/tests/unit/unit_tests to build/<variant>. */
+	for (int up = 0; up < 3; up++) {
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/diagrams/seqdiag", exe);
+	cr_assert_eq(access(path, X_OK), 0, "%s is missing: `make test-unit` builds it", path);
+	return path;
+}
+
+char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	cr_assert_not_null(mem, "open_memstream: %s", strerror(errno));
+	char chunk[4096];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, mem);
+	fclose(f);
+	fclose(mem);
+	return buf;
 }
