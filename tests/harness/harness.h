@@ -152,6 +152,17 @@ int h_count_fds(pid_t pid);
  * once this says the call under test is waiting. */
 int h_blocked_in(const char *task_dir, long *nr, unsigned long *arg0);
 
+/* 1 when that task sleeps in one of the calls nrs (ended by -1), on fd
+ * when fd >= 0. h_read_calls and h_send_calls are read() and write() with
+ * their socket relatives (recvfrom, recvmsg, readv; sendto, sendmsg,
+ * writev). */
+int h_blocked_in_one_of(const char *task_dir, const long nrs[], int fd);
+extern const long h_read_calls[], h_send_calls[];
+
+/* The state letter of that task ('R', 'S', 'D', 'T', 't', 'Z'), or 0 when
+ * /proc cannot say (it is gone). */
+char h_task_state(const char *task_dir);
+
 /* The uid and gid the checks use for "another user" (nobody). */
 #define H_OTHER_UID 65534
 

@@ -54,7 +54,7 @@ static ssize_t read_small(const char *path, char *buf, size_t cap)
 	return n;
 }
 
-int h_blocked_in(const char *task_dir, long *nr, unsigned long *arg0)
+char h_task_state(const char *task_dir)
 {
 	char path[128], buf[512];
 	snprintf(path, sizeof(path), "%s/stat", task_dir);
@@ -63,8 +63,14 @@ int h_blocked_in(const char *task_dir, long *nr, unsigned long *arg0)
 	/* The state follows the command name, which may hold blanks and
 	 * parentheses: look after the last ')'. */
 	char *paren = strrchr(buf, ')');
-	if (!paren || paren[1] != ' ' || paren[2] != 'S')
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+int h_blocked_in(const char *task_dir, long *nr, unsigned long *arg0)
+{
+	if (h_task_state(task_dir) != 'S')
 		return 0;
+	char path[128], buf[512];
 	snprintf(path, sizeof(path), "%s/syscall", task_dir);
 	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
@@ -77,6 +83,21 @@ int h_blocked_in(const char *task_dir, long *nr, unsigned long *arg0)
 	if (arg0)
 		*arg0 = a0;
 	return 1;
+}
+
+const long h_read_calls[] = {SYS_read, SYS_recvfrom, SYS_recvmsg, SYS_readv, -1};
+const long h_send_calls[] = {SYS_write, SYS_sendto, SYS_sendmsg, SYS_writev, -1};
+
+int h_blocked_in_one_of(const char *task_dir, const long nrs[], int fd)
+{
+	long nr;
+	unsigned long arg0;
+	if (!h_blocked_in(task_dir, &nr, &arg0))
+		return 0;
+	for (size_t i = 0; nrs[i] >= 0; i++)
+		if (nrs[i] == nr)
+			return fd < 0 || (int)arg0 == fd;
+	return 0;
 }
 
 int h_become_other_user(void)

@@ -839,12 +839,7 @@ static int blocked_sending(pid_t tid, int fd)
 {
 	char dir[64];
 	snprintf(dir, sizeof(dir), "/proc/self/task/%d", (int)tid);
-	long nr;
-	unsigned long arg0;
-	if (!h_blocked_in(dir, &nr, &arg0))
-		return 0;
-	return (nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_write ||
-		nr == SYS_writev) && (int)arg0 == fd;
+	return h_blocked_in_one_of(dir, h_send_calls, fd);
 }
 
 static void *short_send_main(void *arg)

@@ -244,27 +244,6 @@ static size_t read_for(int fd, unsigned char *buf, size_t want, double timeout_s
 	return got;
 }
 
-/* ---- tasks blocked in a call, seen in /proc --------------------------------- */
-
-static const long READ_CALLS[] = {SYS_read, SYS_recvfrom, SYS_recvmsg,
-				  SYS_readv, -1};
-static const long SEND_CALLS[] = {SYS_write, SYS_sendto, SYS_sendmsg,
-				  SYS_writev, -1};
-
-/* 1 when the task whose /proc directory is dir sleeps (state S) in one of
- * the calls nrs, on fd when fd >= 0. */
-static int blocked_in(const char *dir, const long *nrs, int fd)
-{
-	long nr;
-	unsigned long arg0;
-	if (!h_blocked_in(dir, &nr, &arg0))
-		return 0;
-	for (size_t i = 0; nrs[i] >= 0; i++)
-		if (nrs[i] == nr)
-			return fd < 0 || (int)arg0 == fd;
-	return 0;
-}
-
 /* ---- signals ----------------------------------------------------------------- */
 
 static volatile sig_atomic_t usr1_caught, pipe_caught;
@@ -403,7 +382,7 @@ static int wait_reader_idle(struct job *j, double timeout_s)
 	for (;;) {
 		if (job_done(j))
 			return 0;
-		if (inq(j->fd) == 0 && blocked_in(j->dir, READ_CALLS, j->fd))
+		if (inq(j->fd) == 0 && h_blocked_in_one_of(j->dir, h_read_calls, j->fd))
 			return 1;
 		if (mono_ms_left(deadline) == 0)
 			return -1;
@@ -658,7 +637,7 @@ CHECK(lab07, unit_writen_short, 2,
 	int signals = 0;
 	int64_t deadline = mono_deadline(6.0);
 	while (got_n < sizeof(got) && mono_ms_left(deadline) > 0) {
-		if (!job_done(j) && blocked_in(j->dir, SEND_CALLS, sv[0])) {
+		if (!job_done(j) && h_blocked_in_one_of(j->dir, h_send_calls, sv[0])) {
 			syscall(SYS_tgkill, getpid(), j->tid, SIGUSR1);
 			signals++;
 		}
@@ -1165,7 +1144,7 @@ static int client_of(struct h_proc *s, const char *path)
 	char dir[64];
 	snprintf(dir, sizeof(dir), "/proc/%d", (int)srv_pid);
 	int64_t deadline = mono_deadline(2.0);
-	while (srv_pid > 0 && !blocked_in(dir, accepts, -1) &&
+	while (srv_pid > 0 && !h_blocked_in_one_of(dir, accepts, -1) &&
 	       mono_ms_left(deadline) > 0) {
 		if (h_wait_exit(s, 0) == 0)
 			fail_server(s, "a new client could not connect to %s: fserver "
@@ -1217,7 +1196,7 @@ static void expect_frame(struct h_proc *s, int fd, const unsigned char *want,
 		/* Back in read() with all our bytes taken and nothing for us:
 		 * no more reply is coming. */
 		if (srv_pid > 0 && outq(fd) == 0 && inq(fd) == 0 &&
-		    blocked_in(dir, READ_CALLS, -1) && poll(&pf, 1, 0) == 0) {
+		    h_blocked_in_one_of(dir, h_read_calls, -1) && poll(&pf, 1, 0) == 0) {
 			stuck = 1;
 			break;
 		}
@@ -1347,7 +1326,7 @@ static void wait_server_reading(struct h_proc *s, pid_t pid, int fd,
 	char dir[64];
 	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
 	int64_t deadline = mono_deadline(2.0);
-	while (!(outq(fd) == 0 && blocked_in(dir, READ_CALLS, -1))) {
+	while (!(outq(fd) == 0 && h_blocked_in_one_of(dir, h_read_calls, -1))) {
 		struct pollfd pf = {.fd = fd, .events = POLLIN};
 		if (poll(&pf, 1, 0) > 0) {
 			unsigned char early[64];
@@ -1388,7 +1367,7 @@ static void interrupt_server(struct h_proc *s, pid_t pid, int fd,
 	/* The signal ends the blocked read() with EINTR; the server must go
 	 * back to read() for the rest. */
 	int64_t deadline = mono_deadline(2.0);
-	while (!blocked_in(dir, READ_CALLS, -1)) {
+	while (!h_blocked_in_one_of(dir, h_read_calls, -1)) {
 		struct pollfd pf = {.fd = fd, .events = POLLIN};
 		int ended = h_wait_exit(s, 0) == 0;
 		if (poll(&pf, 1, 0) > 0 || ended || mono_ms_left(deadline) == 0) {
@@ -1524,7 +1503,7 @@ CHECK(lab07, box_slow_reader, 1,
 	int signals = 0, eof = 0;
 	int64_t deadline = mono_deadline(6.0);
 	while (g < n && mono_ms_left(deadline) > 0) {
-		if (blocked_in(dir, SEND_CALLS, -1)) {
+		if (h_blocked_in_one_of(dir, h_send_calls, -1)) {
 			kill(s.pid, SIGUSR1);
 			signals++;
 		}
@@ -1532,7 +1511,7 @@ CHECK(lab07, box_slow_reader, 1,
 		if (poll(&pf, 1, 2) <= 0) {
 			/* Back in read() with nothing more for us: the server
 			 * holds its reply for done. */
-			if (blocked_in(dir, READ_CALLS, -1) && inq(fd) == 0)
+			if (h_blocked_in_one_of(dir, h_read_calls, -1) && inq(fd) == 0)
 				break;
 			continue;
 		}
@@ -1599,7 +1578,7 @@ static void bad_client(struct h_proc *s, pid_t pid, const char *p,
 			g = read_for(fd, got, sizeof(got), 0.5, &eof);
 			break;
 		}
-		if (!shut && outq(fd) == 0 && blocked_in(dir, READ_CALLS, -1) &&
+		if (!shut && outq(fd) == 0 && h_blocked_in_one_of(dir, h_read_calls, -1) &&
 		    poll(&pf, 1, 0) == 0) {
 			waiting = 1;
 			break;
@@ -2190,7 +2169,7 @@ CHECK(lab07, trace_short_writes, 2,
 		size_t g = 0;
 		int64_t deadline = mono_deadline(5.0);
 		while (g < FRAME && mono_ms_left(deadline) > 0) {
-			if (blocked_in(dir, SEND_CALLS, -1)) {
+			if (h_blocked_in_one_of(dir, h_send_calls, -1)) {
 				kill(pid, SIGUSR1);
 				signals++;
 			}
@@ -2198,7 +2177,7 @@ CHECK(lab07, trace_short_writes, 2,
 			if (poll(&pf, 1, 2) <= 0) {
 				/* Waiting for the reply with nothing more for us:
 				 * fclient holds its request for sent. */
-				if (blocked_in(dir, READ_CALLS, -1) && inq(fd) == 0)
+				if (h_blocked_in_one_of(dir, h_read_calls, -1) && inq(fd) == 0)
 					break;
 				continue;
 			}

@@ -253,18 +253,9 @@ static int is_multiplexer(long nr)
  * or 0 when it cannot be read. */
 static char proc_state(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *rp = strrchr(buf, ')');
-	return rp && rp[1] == ' ' ? rp[2] : 0;
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	return h_task_state(dir);
 }
 
 /* The system call pid sleeps in (h_blocked_in), -1 when it sleeps in
