@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bind_listen_accept.h"
+#include "parse_num.h"
 #include "report.h"
 
 static noreturn void usage(void)
@@ -28,10 +29,8 @@ static noreturn void usage(void)
 /* Parses a decimal in [0, INT_MAX], or dies with a usage error. */
 static int parse_count(const char *opt, const char *text)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < 0 || v > INT_MAX)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, 0, INT_MAX, &v) < 0)
 		die(2, "%s wants a number from 0 to %d, got \"%s\"", opt,
 		    INT_MAX, text);
 	return (int)v;

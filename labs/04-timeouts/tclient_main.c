@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "mono_time.h"
+#include "parse_num.h"
 #include "report.h"
 #include "timeouts.h"
 
@@ -49,13 +50,11 @@ static noreturn void usage(void)
 /* Parses a decimal in [0, max], or dies with a usage error. */
 static long parse_num(const char *opt, const char *text, long max)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < 0 || v > max)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, 0, (unsigned long long)max, &v) < 0)
 		die(TCLIENT_EXIT_USAGE, "%s wants a number from 0 to %ld, got "
 		    "\"%s\"", opt, max, text);
-	return v;
+	return (long)v;
 }
 
 /* Milliseconds since t0, a mono_ns() reading. */

@@ -25,6 +25,7 @@
 #include <sys/random.h>
 
 #include "reconnect.h"
+#include "parse_num.h"
 #include "report.h"
 
 static noreturn void usage(void)
@@ -39,11 +40,8 @@ static unsigned long long parse_num(const char *opt, const char *text,
 				    unsigned long long min,
 				    unsigned long long max)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
-	    v < min || v > max)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, min, max, &v) < 0)
 		die(2, "%s wants a number from %llu to %llu, got \"%s\"", opt,
 		    min, max, text);
 	return v;

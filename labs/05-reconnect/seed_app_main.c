@@ -29,13 +29,13 @@
 
 #include "reconnect.h"
 #include "../mono_time.h"
+#include "parse_num.h"
 #include "report.h"
 
 static int parse_ms(const char *opt, const char *text)
 {
-	char *end;
-	long v = strtol(text, &end, 10);
-	if (end == text || *end != '\0' || v < 0 || v > 3600000)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, 0, 3600000, &v) < 0)
 		die(2, "%s wants milliseconds from 0 to 3600000, got \"%s\"",
 		    opt, text);
 	return (int)v;

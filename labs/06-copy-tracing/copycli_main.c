@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "copy_tracing.h"
+#include "parse_num.h"
 #include "report.h"
 
 struct opts {
@@ -57,12 +58,11 @@ static noreturn void usage(void)
 
 static long number(const char *text, long min, long max)
 {
-	char *end;
-	errno = 0;
-	long v = text ? strtol(text, &end, 10) : -1;
-	if (!text || errno || end == text || *end || v < min || v > max)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, (unsigned long long)min,
+			   (unsigned long long)max, &v) < 0)
 		usage();
-	return v;
+	return (long)v;
 }
 
 static void parse(int argc, char **argv, struct opts *o)

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "framing.h"
+#include "parse_num.h"
 #include "report.h"
 
 static volatile sig_atomic_t usr1_count;
@@ -50,14 +51,11 @@ static noreturn void usage(void)
 static unsigned long parse_num(const char *opt, const char *text,
 			       unsigned long min, unsigned long max)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
-	    v < min || v > max)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, min, max, &v) < 0)
 		die(2, "%s wants a number from %lu to %lu, got \"%s\"", opt, min,
 		    max, text);
-	return v;
+	return (unsigned long)v;
 }
 
 /* Fills buf with records "b0000000 ", "b0000009 ", ...: each names the

@@ -25,6 +25,7 @@
 
 #include "credentials.h"
 #include "full_io.h"
+#include "parse_num.h"
 #include "report.h"
 
 /* The most of the passed file that is printed. */
@@ -38,13 +39,11 @@ static noreturn void usage(void)
 
 static long parse_num(const char *opt, const char *text, long max)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < 0 || v > max)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, 0, (unsigned long long)max, &v) < 0)
 		die(CRED_CLI_EXIT_USAGE, "%s wants a number from 0 to %ld, got "
 		    "\"%s\"", opt, max, text);
-	return v;
+	return (long)v;
 }
 
 static noreturn void cannot_connect(const char *addr, int err)

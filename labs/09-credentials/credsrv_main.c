@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "credentials.h"
+#include "parse_num.h"
 #include "report.h"
 
 static noreturn void usage(void)
@@ -49,14 +50,11 @@ static noreturn void usage(void)
 static unsigned long parse_num(const char *opt, const char *text, int base,
 			       unsigned long max)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, base);
-	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
-	    v > max)
+	unsigned long long v;
+	if (parse_unsigned(text, base, 0, max, &v) < 0)
 		die(2, "%s wants a number from 0 to %lu (base %d), got \"%s\"",
 		    opt, max, base, text);
-	return v;
+	return (unsigned long)v;
 }
 
 /* Dies with a sentence that says what the failure of cred_listen()

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "message_sockets.h"
+#include "parse_num.h"
 #include "report.h"
 
 #define MAX_MESSAGES 64
@@ -51,16 +52,13 @@ static noreturn void usage(void)
 }
 
 static unsigned long parse_num(const char *opt, const char *text,
-			       unsigned long lo, unsigned long hi)
+			       unsigned long min, unsigned long max)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
-	    v < lo || v > hi)
+	unsigned long long v;
+	if (parse_unsigned(text, 10, min, max, &v) < 0)
 		die(MSGCLI_EXIT_USAGE, "%s wants a number from %lu to %lu, got "
-		    "\"%s\"", opt, lo, hi, text);
-	return v;
+		    "\"%s\"", opt, min, max, text);
+	return (unsigned long)v;
 }
 
 static noreturn void cannot_connect(const char *addr, int type, int err)

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "message_sockets.h"
+#include "parse_num.h"
 #include "report.h"
 
 static noreturn void usage(void)
@@ -38,16 +39,13 @@ static noreturn void usage(void)
 
 /* Parses a decimal in [lo, hi], or dies with a usage error. */
 static unsigned long parse_num(const char *opt, const char *text,
-			       unsigned long lo, unsigned long hi)
+			       unsigned long min, unsigned long max)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
-	    v < lo || v > hi)
-		die(2, "%s wants a number from %lu to %lu, got \"%s\"", opt, lo,
-		    hi, text);
-	return v;
+	unsigned long long v;
+	if (parse_unsigned(text, 10, min, max, &v) < 0)
+		die(2, "%s wants a number from %lu to %lu, got \"%s\"", opt, min,
+		    max, text);
+	return (unsigned long)v;
 }
 
 static noreturn void cannot_open(const char *addr, int err)

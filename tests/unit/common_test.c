@@ -1,6 +1,7 @@
 /* common_test.c: unit tests of common/: errno names, messages, monotonic
  * time and the full read/write loops. */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "../harness/check.h"
+#include "../../common/parse_num.h"
 
 SELFTEST(common, errno_names)
 {
@@ -275,4 +277,37 @@ SELFTEST(common, read_all_cap)
 	close(fd);
 
 	check_errno(read_all(-1, 10, &out, &len), errno, EBADF, "read_all(-1)");
+}
+
+SELFTEST(common, parse_unsigned_whole_numbers_in_range)
+{
+	unsigned long long v = 0;
+	cr_assert_eq(parse_unsigned("42", 10, 0, 100, &v), 0);
+	cr_assert_eq(v, 42);
+	cr_assert_eq(parse_unsigned(" +7", 10, 0, 100, &v), 0, "blanks and '+' as strtoull");
+	cr_assert_eq(v, 7);
+	cr_assert_eq(parse_unsigned("0600", 8, 0, 0777, &v), 0);
+	cr_assert_eq(v, 0600);
+	cr_assert_eq(parse_unsigned("18446744073709551615", 10, 0, ULLONG_MAX, &v), 0);
+	cr_assert_eq(v, ULLONG_MAX);
+	static const char *const not_numbers[] = {"", "-1", " -1", "12x", "x", "1 ", NULL};
+	for (size_t i = 0; not_numbers[i]; i++) {
+		errno = 0;
+		cr_assert_eq(parse_unsigned(not_numbers[i], 10, 0, ULLONG_MAX, &v), -1,
+			     "\"%s\" is not an unsigned number", not_numbers[i]);
+		cr_assert_eq(errno, EINVAL, "\"%s\": errno %s", not_numbers[i],
+			     errno_name(errno));
+	}
+	errno = 0;
+	cr_assert_eq(parse_unsigned(NULL, 10, 0, 1, &v), -1);
+	cr_assert_eq(errno, EINVAL);
+	static const char *const out_of_range[] = {"101", "4", "99999999999999999999", NULL};
+	for (size_t i = 0; out_of_range[i]; i++) {
+		errno = 0;
+		cr_assert_eq(parse_unsigned(out_of_range[i], 10, 5, 100, &v), -1,
+			     "\"%s\" is outside [5, 100]", out_of_range[i]);
+		cr_assert_eq(errno, ERANGE, "\"%s\": errno %s", out_of_range[i],
+			     errno_name(errno));
+	}
+	cr_assert_eq(parse_unsigned("8", 8, 0, 0777, &v), -1, "8 is no octal digit");
 }
